@@ -1,0 +1,76 @@
+"""The line's languages, their fall-back chains and the names people call them."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from babel import Locale
+from rasa_sdk import Tracker
+
+from bot.languages import (
+    CORE_LANGUAGES,
+    EXTRA_LANGUAGES,
+    DEFAULT_LANGUAGE,
+    SUPPORTED_LANGUAGES,
+    fallback_chain,
+)
+from bot.normalize import normalize
+
+__all__ = [
+    "CORE_LANGUAGES",
+    "EXTRA_LANGUAGES",
+    "DEFAULT_LANGUAGE",
+    "SUPPORTED_LANGUAGES",
+    "fallback_chain",
+    "current_language",
+    "find_language_name",
+]
+
+# Names that CLDR does not list but people write.
+EXTRA_LANGUAGE_NAMES = {
+    "en": ["ingles", "english", "anglais", "angle", "inglisi"],
+    "es": ["castellano", "espanol", "spanish", "espagnol", "panyol", "espanhol"],
+    "pt": ["portugues", "portuguese", "portugais", "brasileiro", "potige"],
+    "fr": ["frances", "french", "francais", "franse", "franses"],
+    "ht": ["kreyol", "kreyol ayisyen", "creole", "criollo", "creole haitien",
+           "crioulo", "haitian", "haitiano"],
+    "qu": ["quechua", "runasimi", "runa simi", "kechua", "quichua", "qheswa"],
+    "gn": ["guarani", "avane e", "avanee", "avañe'ẽ"],
+}
+
+
+@cache
+def language_names() -> dict[str, str]:
+    """Normalised language name (in any of our languages) -> language code."""
+    names: dict[str, str] = {}
+    for display in SUPPORTED_LANGUAGES:
+        try:
+            locale = Locale.parse(display)
+        except ValueError:
+            continue
+        for code in SUPPORTED_LANGUAGES:
+            if code in locale.languages:
+                names[normalize(locale.languages[code])] = code
+    for code, extra in EXTRA_LANGUAGE_NAMES.items():
+        for name in extra:
+            names[normalize(name)] = code
+    return names
+
+
+def find_language_name(text: str) -> str | None:
+    """The code when a message is just a language's name ("Español", "kreyol")."""
+    return language_names().get(normalize(text))
+
+
+def current_language(tracker: Tracker) -> str:
+    """The conversation's language, as the NLG will render it."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    guess = tracker.latest_message.get("language") or {}
+    for candidate in (
+        metadata.get("language"),
+        tracker.get_slot("language"),
+        guess.get("code"),
+    ):
+        if candidate in SUPPORTED_LANGUAGES:
+            return candidate
+    return DEFAULT_LANGUAGE

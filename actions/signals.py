@@ -1,0 +1,28 @@
+"""Signals for the hotline, sent as custom payloads the person never sees."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.languages import current_language
+
+Priority = Literal["urgent", "high", "normal"]
+
+
+def signal_handoff(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, priority: Priority
+) -> None:
+    """Ask the hotline to bring a person into this conversation."""
+    dispatcher.utter_message(
+        response="utter_signal_handoff",
+        reason=reason,
+        priority=priority,
+        language=current_language(tracker),
+    )
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")

@@ -1,0 +1,125 @@
+"""Slots filled on every message: the conversation's language and its topic.
+
+Rasa runs ``action_validate_slot_mappings`` after each user message. The language
+rule: the hotline's explicit choice (metadata) wins; then a request to change
+language (an entity or a bare language name); otherwise the first message whose
+language is clear sets it, and after that only two clear messages in a row in
+another language switch it, so one ambiguous word ("ok", "no", "taxi") never does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.languages import (
+    EXTRA_LANGUAGES,
+    SUPPORTED_LANGUAGES,
+    find_language_name,
+)
+from actions.signals import latest_intent
+
+TOPIC_BY_INTENT = {
+    "ask_shelter": "shelter",
+    "ask_hotline": "hotline",
+    "ask_consulate": "consulate",
+    "ask_legal_aid": "legal_aid",
+    "ask_health": "health",
+    "ask_immigration": "immigration",
+    "ask_work_rights": "work_rights",
+    "report_case": "report_case",
+    "ask_return_home": "return_home",
+    "emergency": "emergency",
+}
+
+
+def requested_language(tracker: Tracker) -> str | None:
+    """A language the person explicitly asked for in this message."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "language" and entity.get("value") in (
+            SUPPORTED_LANGUAGES
+        ):
+            return entity["value"]
+    return find_language_name(tracker.latest_message.get("text") or "")
+
+
+def _clear_language(parse_data: dict[str, Any]) -> str | None:
+    guess = parse_data.get("language") or {}
+    if guess.get("ambiguous", True):
+        return None
+    return guess.get("code")
+
+
+def _previous_user_parse_data(tracker: Tracker) -> dict[str, Any]:
+    user_events = [e for e in tracker.events if e.get("event") == "user"]
+    return user_events[-2].get("parse_data") or {} if len(user_events) > 1 else {}
+
+
+def next_language(tracker: Tracker) -> str | None:
+    """The language the conversation should be in after this message."""
+    current = tracker.get_slot("language")
+    explicit = (tracker.latest_message.get("metadata") or {}).get("language")
+    if explicit in SUPPORTED_LANGUAGES:
+        return explicit
+    if asked := requested_language(tracker):
+        return asked
+    detected = _clear_language(tracker.latest_message)
+    if current is None or detected is None or detected == current:
+        return detected or current
+    previous = _clear_language(_previous_user_parse_data(tracker))
+    return detected if previous == detected else current
+
+
+def slot_before_message(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest user message was processed."""
+    events = list(tracker.events)
+    last_user = max(
+        (i for i, e in enumerate(events) if e.get("event") == "user"), default=-1
+    )
+    for event in reversed(events[: max(last_user, 0)]):
+        if event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
+
+
+class ActionValidateSlotMappings(ValidationAction):
+    """Keeps ``language`` and ``topic`` up to date on every message."""
+
+    async def validate_country(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """An answer to "where are you from?" is a nationality, not a location."""
+        if tracker.get_slot("requested_slot") == "nationality":
+            return {"country": slot_before_message(tracker, "country")}
+        return {"country": value}
+
+    async def extract_language(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        current = tracker.get_slot("language")
+        language = next_language(tracker)
+        if language is None or language == current:
+            return {}
+        if language in EXTRA_LANGUAGES:
+            dispatcher.utter_message(
+                response="utter_language_unreviewed", language=language
+            )
+        return {"language": language}
+
+    async def extract_topic(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        topic = TOPIC_BY_INTENT.get(latest_intent(tracker) or "")
+        if topic is None:
+            return {}
+        if tracker.active_loop_name == "country_form" and topic != "emergency":
+            return {}
+        return {"topic": topic}

@@ -1,0 +1,143 @@
+"""Answer a topic with the numbers of the country the person is in.
+
+Which services answer which topic is data here, not code in each action: the
+topic's own information text has already been said by the rule that opened the
+country form; this action adds the lines to call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.directory import CountryDirectory, ServiceEntry
+from actions.directory.loader import default_directory
+from actions.geo import UNKNOWN_COUNTRY, country_name
+from actions.languages import current_language
+
+# For each topic, the kinds of service to give, most useful first. The
+# anti-trafficking line closes most lists because it can route any need.
+SERVICES_BY_TOPIC: dict[str, tuple[str, ...]] = {
+    "shelter": ("shelter_intake", "trafficking_hotline"),
+    "hotline": ("trafficking_hotline", "emergency"),
+    "consulate": ("trafficking_hotline",),
+    "legal_aid": ("legal_aid", "trafficking_hotline"),
+    "health": ("health", "emergency"),
+    "immigration": ("legal_aid", "trafficking_hotline"),
+    "work_rights": ("labour_inspection", "trafficking_hotline"),
+    "report_case": ("trafficking_hotline", "emergency"),
+    "return_home": ("trafficking_hotline",),
+    "emergency": ("emergency", "trafficking_hotline"),
+}
+# Kinds given only when the person has none of their own for the topic.
+OPTIONAL_KINDS = {"legal_aid", "health", "labour_inspection", "shelter_intake"}
+
+
+def unchecked_mark(entry: ServiceEntry) -> str:
+    return "" if entry.verified else " *"
+
+
+class LineWriter:
+    """Utters service lines, once each, and remembers whether any is unchecked."""
+
+    def __init__(self, dispatcher: CollectingDispatcher) -> None:
+        self.dispatcher = dispatcher
+        self.given: set[str] = set()
+        self.any_unchecked = False
+
+    def entry(self, response: str, entry: ServiceEntry) -> None:
+        if entry.main_number in self.given:
+            return
+        self.given.add(entry.main_number)
+        self.any_unchecked |= not entry.verified
+        self.dispatcher.utter_message(
+            response=response,
+            name=entry.name,
+            phone=entry.main_number,
+            mark=unchecked_mark(entry),
+        )
+        if entry.phone and entry.sms:
+            self.dispatcher.utter_message(response="utter_service_sms", number=entry.sms)
+        if entry.whatsapp:
+            self.dispatcher.utter_message(
+                response="utter_service_whatsapp", number=entry.whatsapp
+            )
+
+    def finish(self) -> None:
+        if self.any_unchecked:
+            self.dispatcher.utter_message(response="utter_service_unchecked")
+
+
+def give_topic_lines(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    country: CountryDirectory,
+    topic: str,
+) -> None:
+    """Utter the lines that answer a topic in one country."""
+    language = current_language(tracker)
+    writer = LineWriter(dispatcher)
+    if topic in ("consulate", "return_home"):
+        nationality = tracker.get_slot("nationality")
+        consulates = country.consulates.get(nationality or "", [])
+        for entry in consulates:
+            writer.entry("utter_service_consulate", entry)
+        if nationality and not consulates and topic == "consulate":
+            dispatcher.utter_message(
+                response="utter_no_consulate",
+                nationality_name=country_name(nationality, language),
+                country_name=country_name(country.country, language),
+            )
+    kinds = SERVICES_BY_TOPIC[topic]
+    missing = [k for k in kinds if k in OPTIONAL_KINDS and not country.entries(k)]
+    if missing:
+        dispatcher.utter_message(
+            response="utter_no_service_kind",
+            country_name=country_name(country.country, language),
+        )
+        if "trafficking_hotline" not in kinds:
+            kinds = (*kinds, "trafficking_hotline")
+    if tracker.get_slot("sa_under_18") == "yes":
+        kinds = ("child_helpline", *kinds)
+    for kind in kinds:
+        for entry in country.entries(kind):
+            writer.entry(f"utter_service_{kind}", entry)
+    writer.finish()
+
+
+class ActionAnswerTopic(Action):
+    """Gives the local numbers for the topic the country form was opened for."""
+
+    def name(self) -> str:
+        return "action_answer_topic"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        code = tracker.get_slot("country")
+        topic = tracker.get_slot("topic") or "hotline"
+        if code in (None, UNKNOWN_COUNTRY):
+            dispatcher.utter_message(response="utter_country_not_understood")
+            return [SlotSet("country", None)]
+        country = default_directory().get(code)
+        if country is None:
+            dispatcher.utter_message(
+                response="utter_no_directory_country",
+                country_name=country_name(code, current_language(tracker)),
+            )
+            return []
+        give_topic_lines(dispatcher, tracker, country, topic)
+        return []
+
+
+def emergency_number(code: Any) -> str | None:
+    """The local emergency number, when we know the country."""
+    country = default_directory().get(code) if isinstance(code, str) else None
+    return country.emergency_number() if country else None

@@ -1,0 +1,1 @@
+"""Aliada's Rasa side: NLU components, the catalog NLG and training helpers."""

@@ -1,0 +1,45 @@
+"""Babel catalogs with the line's fall-back chains (locales/<lang>/LC_MESSAGES).
+
+Compiled ``.mo`` files hold only reviewed-or-drafted translations that are not
+fuzzy; any text missing in a language falls through its chain (qu -> es -> en)
+down to the English source, so a person never sees a message id.
+"""
+
+from __future__ import annotations
+
+import gettext
+from functools import cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+from bot.languages import fallback_chain
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+
+
+def _load_one(language: str, locales_dir: Path) -> gettext.NullTranslations:
+    mo_path = locales_dir / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if not mo_path.exists():
+        return NullTranslations()
+    with mo_path.open("rb") as handle:
+        return Translations(handle, domain=DOMAIN)
+
+
+@cache
+def translations_for(
+    language: str, locales_dir: Path = LOCALES_DIR
+) -> gettext.NullTranslations:
+    """The catalog of a language, chained to its fall-backs."""
+    chain = [_load_one(code, locales_dir) for code in fallback_chain(language)]
+    for catalog, fallback in zip(chain, chain[1:], strict=False):
+        catalog.add_fallback(fallback)
+    return chain[0]
+
+
+def translate(
+    context: str, text: str, language: str, locales_dir: Path = LOCALES_DIR
+) -> str:
+    """One source text in the given language (its context is the response name)."""
+    return translations_for(language, locales_dir).pgettext(context, text)

@@ -1,0 +1,92 @@
+"""Render every bot response through the Babel catalogs, in the person's language.
+
+Rasa loads this class from ``bot/endpoints.yml`` (``nlg: type: bot.nlg.CatalogNLG``).
+Domain responses hold the English source; the response name is the catalog
+context. The language is, in order: a ``language`` given by the action, the
+hotline's explicit choice in the message metadata, the ``language`` slot, the
+language identified in the latest message, English. The channel (voice, sms,
+whatsapp, webchat) comes from the metadata too, because Rasa's REST channel
+always reports ``collector``; a response variation marked ``channel: voice`` is
+chosen for calls.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.catalogs import translate
+from bot.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+
+
+def _supported(code: Any) -> str | None:
+    return code if isinstance(code, str) and code in SUPPORTED_LANGUAGES else None
+
+
+def conversation_language(
+    tracker: DialogueStateTracker, override: Any = None
+) -> str:
+    """The language to answer in (see the module docstring for the order)."""
+    message = tracker.latest_message
+    metadata = (message.metadata if message else None) or {}
+    guess = (message.parse_data.get("language") if message else None) or {}
+    for candidate in (
+        override,
+        metadata.get("language"),
+        tracker.get_slot("language"),
+        guess.get("code"),
+    ):
+        if code := _supported(candidate):
+            return code
+    return DEFAULT_LANGUAGE
+
+
+def message_channel(tracker: DialogueStateTracker) -> str | None:
+    """The channel the hotline named in the message metadata, if any."""
+    message = tracker.latest_message
+    metadata = (message.metadata if message else None) or {}
+    channel = metadata.get("channel")
+    return channel if isinstance(channel, str) else None
+
+
+def localize_response(
+    response: dict[str, Any], context: str, language: str
+) -> dict[str, Any]:
+    """A copy of one response variation with its text and buttons translated."""
+    localized = copy.deepcopy(response)
+    if isinstance(localized.get("text"), str):
+        localized["text"] = translate(context, localized["text"], language)
+    for button in localized.get("buttons") or []:
+        if isinstance(button.get("title"), str):
+            button["title"] = translate(context, button["title"], language)
+    return localized
+
+
+class CatalogNLG(TemplatedNaturalLanguageGenerator):
+    """Domain responses, translated through the catalogs, then slots filled in."""
+
+    def __init__(
+        self, endpoint_config: EndpointConfig | None = None, domain: Domain | None = None
+    ) -> None:
+        super().__init__((domain or Domain.empty()).responses)
+
+    async def generate(
+        self,
+        utter_action: str,
+        tracker: DialogueStateTracker,
+        output_channel: str,
+        **kwargs: Any,
+    ) -> dict[str, Any] | None:
+        language = conversation_language(tracker, kwargs.get("language"))
+        channel = message_channel(tracker) or output_channel
+        filled_slots = tracker.current_slot_values()
+        response = self._random_response_for(utter_action, channel, filled_slots)
+        if response is None:
+            return None
+        localized = localize_response(response, utter_action, language)
+        return self._fill_response(localized, filled_slots, **kwargs)
