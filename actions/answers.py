@@ -45,7 +45,7 @@ STOP_WORDS = {
     "arret", "arrete", "arreter", "annuler",
     "kanpe", "sispann", "fini",
     "sayay", "tukuy", "amaña",
-    "pyta", "pytá", "ejejoko",
+    "pyta", "pytá", "ejejoko", "opa",
 }
 
 

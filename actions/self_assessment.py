@@ -12,6 +12,7 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -47,25 +48,26 @@ class ActionSelfAssessmentStart(Action):
         domain: DomainDict,
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_self_assessment_intro")
-        return [SlotSet(slot, None) for slot in QUESTIONS] + [
-            SlotSet("sa_stopped", False)
-        ]
+        return [SlotSet(slot, None) for slot in QUESTIONS]
 
 
 class ValidateSelfAssessmentForm(FormValidationAction):
-    """Reads each answer; "stop" ends the form, unclear answers are asked again."""
+    """Reads each answer; "stop" ends the form, unclear answers are asked again.
+
+    A "stop" is stored as the answer to the question it interrupted, so the
+    result can tell a stopped assessment from a finished one.
+    """
 
     def name(self) -> str:
         return "validate_self_assessment_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        return [] if tracker.get_slot("sa_stopped") else domain_slots
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> EventType | None:
+        """Asking no further question ends the form; "stop" asks none."""
+        if was_stopped(tracker):
+            return SlotSet(REQUESTED_SLOT, None)
+        return await super().next_requested_slot(dispatcher, tracker, domain)
 
     def _extract(
         self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -75,8 +77,6 @@ class ValidateSelfAssessmentForm(FormValidationAction):
         answer = read_answer(tracker.latest_message.get("text") or "")
         if answer is None and latest_intent(tracker) in INTERRUPTING_INTENTS:
             return {}
-        if answer == "stop":
-            return {"sa_stopped": True}
         if answer is None:
             dispatcher.utter_message(response="utter_sa_not_understood")
         return {slot: answer}
@@ -117,6 +117,10 @@ class ValidateSelfAssessmentForm(FormValidationAction):
         return self._extract("sa_under_18", dispatcher, tracker)
 
 
+def was_stopped(tracker: Tracker) -> bool:
+    return any(tracker.get_slot(slot) == "stop" for slot in QUESTIONS)
+
+
 def assess(answers: dict[str, str | None]) -> tuple[int, bool, bool]:
     """(number of indicators answered yes, is a minor, needs a person now)."""
     signs = sum(answers.get(slot) == "yes" for slot in INDICATORS)
@@ -138,10 +142,10 @@ class ActionSelfAssessmentResult(Action):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        if tracker.get_slot("sa_stopped"):
+        if was_stopped(tracker):
             dispatcher.utter_message(response="utter_sa_stopped")
             dispatcher.utter_message(response="utter_offer_person")
-            return [SlotSet("sa_stopped", False)]
+            return []
         answers = {slot: tracker.get_slot(slot) for slot in QUESTIONS}
         signs, minor, worrying = assess(answers)
         if signs or minor:

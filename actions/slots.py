@@ -16,12 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.languages import (
-    EXTRA_LANGUAGES,
-    SUPPORTED_LANGUAGES,
-    find_language_name,
-)
+from actions.languages import SUPPORTED_LANGUAGES, find_language_name
 from actions.signals import latest_intent
+from bot.catalogs import is_reviewed
 
 TOPIC_BY_INTENT = {
     "ask_shelter": "shelter",
@@ -108,7 +105,7 @@ class ActionValidateSlotMappings(ValidationAction):
         language = next_language(tracker)
         if language is None or language == current:
             return {}
-        if language in EXTRA_LANGUAGES:
+        if not is_reviewed(language):
             dispatcher.utter_message(
                 response="utter_language_unreviewed", language=language
             )

@@ -43,3 +43,29 @@ def translate(
 ) -> str:
     """One source text in the given language (its context is the response name)."""
     return translations_for(language, locales_dir).pgettext(context, text)
+
+
+REVIEW_STATUS_PREFIX = "# Review-Status:"
+
+
+@cache
+def review_status(language: str, locales_dir: Path = LOCALES_DIR) -> str | None:
+    """The review status a catalog declares in its header comment, if any.
+
+    It lives in the comment because Babel drops unknown ``X-`` headers on update.
+    """
+    po_path = locales_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po_path.exists():
+        return None
+    for line in po_path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        if line.startswith(REVIEW_STATUS_PREFIX):
+            return line.removeprefix(REVIEW_STATUS_PREFIX).strip()
+    return None
+
+
+def is_reviewed(language: str, locales_dir: Path = LOCALES_DIR) -> bool:
+    """True for the source language and for catalogs a native speaker checked."""
+    status = review_status(language, locales_dir) or ""
+    return status.startswith(("source", "reviewed"))

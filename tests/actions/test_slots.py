@@ -1,0 +1,144 @@
+"""The conversation's language: explicit choices win, one unclear word never flips it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.slots import ActionValidateSlotMappings
+from tests.conftest import Conversation, responses
+
+
+async def run(tracker: Any, dispatcher: Any, domain_dict: dict) -> dict[str, Any]:
+    events = await ActionValidateSlotMappings().run(dispatcher, tracker, domain_dict)
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_first_clear_message_sets_the_language(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "hola necesito ayuda", intent="greet", language_guess=conversation.guess("es")
+    )
+    assert (await run(tracker, dispatcher, domain_dict))["language"] == "es"
+
+
+async def test_ambiguous_first_word_sets_nothing(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "ok", intent="affirm", language_guess=conversation.guess("en", 0.5, True)
+    )
+    assert "language" not in await run(tracker, dispatcher, domain_dict)
+
+
+@pytest.mark.parametrize("word", ["ok", "no", "taxi"])
+async def test_one_ambiguous_word_does_not_flip_the_language(
+    word: str, conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        word,
+        intent="affirm",
+        slots={"language": "pt"},
+        language_guess=conversation.guess("en", 0.8, True),
+    )
+    assert "language" not in await run(tracker, dispatcher, domain_dict)
+
+
+async def test_one_clear_message_in_another_language_does_not_flip_it(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "donde hay un refugio",
+        intent="ask_shelter",
+        slots={"language": "pt"},
+        language_guess=conversation.guess("es"),
+        earlier_messages=[{"text": "oi", "language": conversation.guess("pt")}],
+    )
+    assert "language" not in await run(tracker, dispatcher, domain_dict)
+
+
+async def test_two_clear_messages_in_another_language_switch_it(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "donde hay un refugio",
+        intent="ask_shelter",
+        slots={"language": "en"},
+        language_guess=conversation.guess("es"),
+        earlier_messages=[
+            {"text": "necesito ayuda por favor", "language": conversation.guess("es")}
+        ],
+    )
+    assert (await run(tracker, dispatcher, domain_dict))["language"] == "es"
+
+
+async def test_hotline_choice_in_metadata_wins(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "hello there friend",
+        intent="greet",
+        metadata={"language": "fr"},
+        language_guess=conversation.guess("en"),
+    )
+    assert (await run(tracker, dispatcher, domain_dict))["language"] == "fr"
+
+
+async def test_language_entity_changes_it_and_unreviewed_catalog_is_announced(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "runasimipi rimay",
+        intent="change_language",
+        entities=[{"entity": "language", "value": "qu"}],
+        slots={"language": "es"},
+        language_guess=conversation.guess("qu"),
+    )
+    assert (await run(tracker, dispatcher, domain_dict))["language"] == "qu"
+    assert responses(dispatcher) == ["utter_language_unreviewed"]
+    assert dispatcher.messages[0]["language"] == "qu"
+
+
+async def test_bare_language_name_changes_it(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "Kreyòl", intent="greet", slots={"language": "fr"}
+    )
+    assert (await run(tracker, dispatcher, domain_dict))["language"] == "ht"
+
+
+async def test_topic_follows_the_question_but_not_inside_the_country_form(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    asking = conversation.tracker("shelter?", intent="ask_shelter")
+    assert (await run(asking, dispatcher, domain_dict))["topic"] == "shelter"
+    answering = conversation.tracker(
+        "mexico", intent="ask_consulate", active_loop="country_form",
+        slots={"topic": "shelter"},
+    )
+    assert "topic" not in await run(answering, dispatcher, domain_dict)
+    danger = conversation.tracker(
+        "he is hitting me", intent="emergency", active_loop="country_form"
+    )
+    assert (await run(danger, dispatcher, domain_dict))["topic"] == "emergency"
+
+
+async def test_a_country_named_when_asked_for_nationality_is_not_a_location(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "honduras",
+        intent="ask_consulate",
+        entities=[{"entity": "country", "value": "HN"}],
+        slots={"requested_slot": "nationality", "country": "HN"},
+        earlier_messages=[],
+    )
+    tracker.events.insert(0, SlotSet("country", "US"))
+    tracker.events.append(SlotSet("country", "HN"))
+    action = ActionValidateSlotMappings()
+    result = await action.validate_country("HN", dispatcher, tracker, domain_dict)
+    assert result == {"country": "US"}

@@ -1,0 +1,168 @@
+"""Every response is rendered in the person's language, with fall-backs and fillings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.catalogs import LOCALES_DIR, translate, translations_for
+from bot.nlg import CatalogNLG
+
+GREETING = "utter_greet"
+
+
+def tracker_for(
+    domain: Any,
+    text: str = "hola",
+    slots: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
+    guess: str | None = None,
+) -> DialogueStateTracker:
+    parse_data = {"intent": {"name": "greet"}, "entities": []}
+    if guess:
+        parse_data["language"] = {"code": guess, "ambiguous": False}
+    events = [UserUttered(text, parse_data=parse_data, metadata=metadata or {})]
+    events += [SlotSet(name, value) for name, value in (slots or {}).items()]
+    return DialogueStateTracker.from_events("t", events, slots=domain.slots)
+
+
+def english(domain: Any, response: str) -> str:
+    return domain.responses[response][0]["text"]
+
+
+@pytest.fixture(scope="module")
+def nlg(domain: Any) -> CatalogNLG:
+    assert (LOCALES_DIR / "es" / "LC_MESSAGES" / "messages.mo").exists(), (
+        "compile the catalogs first: make catalogs"
+    )
+    return CatalogNLG(domain=domain)
+
+
+@pytest.mark.parametrize("language", ["es", "pt", "fr", "ht", "qu", "gn"])
+async def test_answers_in_the_slot_language(
+    nlg: CatalogNLG, domain: Any, language: str
+) -> None:
+    tracker = tracker_for(domain, slots={"language": language})
+    rendered = await nlg.generate(GREETING, tracker, "collector")
+    assert rendered["text"] == translate(GREETING, english(domain, GREETING), language)
+    assert rendered["text"] != english(domain, GREETING)
+
+
+async def test_hotline_metadata_beats_the_slot(nlg: CatalogNLG, domain: Any) -> None:
+    tracker = tracker_for(domain, slots={"language": "es"}, metadata={"language": "fr"})
+    rendered = await nlg.generate(GREETING, tracker, "collector")
+    assert rendered["text"] == translate(GREETING, english(domain, GREETING), "fr")
+
+
+async def test_identified_language_serves_before_the_slot_is_set(
+    nlg: CatalogNLG, domain: Any
+) -> None:
+    tracker = tracker_for(domain, text="obrigado", guess="pt")
+    rendered = await nlg.generate(GREETING, tracker, "collector")
+    assert rendered["text"] == translate(GREETING, english(domain, GREETING), "pt")
+
+
+async def test_unknown_language_falls_back_to_english(
+    nlg: CatalogNLG, domain: Any
+) -> None:
+    tracker = tracker_for(domain, slots={"language": "de"})
+    rendered = await nlg.generate(GREETING, tracker, "collector")
+    assert rendered["text"] == english(domain, GREETING)
+
+
+async def test_named_placeholders_are_filled(nlg: CatalogNLG, domain: Any) -> None:
+    tracker = tracker_for(domain, slots={"language": "es"})
+    rendered = await nlg.generate(
+        "utter_service_trafficking_hotline",
+        tracker,
+        "collector",
+        name="Linea 145",
+        phone="145",
+        mark=" *",
+    )
+    assert "Linea 145" in rendered["text"]
+    assert "145 *" in rendered["text"]
+    assert "{" not in rendered["text"]
+
+
+async def test_action_language_overrides_for_a_language_change(
+    nlg: CatalogNLG, domain: Any
+) -> None:
+    tracker = tracker_for(domain, slots={"language": "es"})
+    rendered = await nlg.generate(
+        "utter_language_changed", tracker, "collector", language="pt"
+    )
+    source = english(domain, "utter_language_changed")
+    assert rendered["text"] == translate("utter_language_changed", source, "pt")
+
+
+async def test_buttons_are_translated_and_payloads_kept(
+    nlg: CatalogNLG, domain: Any
+) -> None:
+    tracker = tracker_for(domain, slots={"language": "es"})
+    rendered = await nlg.generate("utter_help_menu", tracker, "collector")
+    source = domain.responses["utter_help_menu"][0]["buttons"]
+    assert [b["payload"] for b in rendered["buttons"]] == [b["payload"] for b in source]
+    assert rendered["buttons"][0]["title"] != source[0]["title"]
+
+
+async def test_language_menu_payloads_survive_interpolation(
+    nlg: CatalogNLG, domain: Any
+) -> None:
+    tracker = tracker_for(domain, slots={"language": "en"})
+    rendered = await nlg.generate("utter_language_menu", tracker, "collector")
+    assert rendered["buttons"][1]["payload"] == '/change_language{"language": "es"}'
+
+
+async def test_signal_payload_is_filled(nlg: CatalogNLG, domain: Any) -> None:
+    tracker = tracker_for(domain, slots={"language": "es"})
+    rendered = await nlg.generate(
+        "utter_signal_handoff", tracker, "collector",
+        reason="emergency", priority="urgent", language="es",
+    )
+    assert rendered["custom"]["handoff"] == {
+        "reason": "emergency", "priority": "urgent", "language": "es"
+    }
+
+
+async def test_channel_variation_is_picked_from_metadata(domain: Any) -> None:
+    responses = {
+        "utter_x": [
+            {"text": "Write to us."},
+            {"text": "Press 9 to talk to us.", "channel": "voice"},
+        ]
+    }
+    nlg = CatalogNLG(domain=domain)
+    nlg.responses = responses
+    call = tracker_for(domain, slots={"language": "en"}, metadata={"channel": "voice"})
+    chat = tracker_for(domain, slots={"language": "en"}, metadata={"channel": "sms"})
+    assert (await nlg.generate("utter_x", call, "collector"))["text"].startswith("Press")
+    assert (await nlg.generate("utter_x", chat, "collector"))["text"] == "Write to us."
+
+
+def write_catalog(root: Path, language: str, entries: dict[str, str]) -> None:
+    catalog = Catalog(locale=language)
+    for source, translation in entries.items():
+        catalog.add(source, translation, context="utter_x")
+    folder = root / language / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.mo").open("wb") as handle:
+        write_mo(handle, catalog)
+
+
+def test_fallback_chain_degrades_to_the_nearest_language(tmp_path: Path) -> None:
+    write_catalog(tmp_path, "es", {"Hello": "Hola", "Bye": "Chao"})
+    write_catalog(tmp_path, "qu", {"Hello": "Napaykullayki"})
+    write_catalog(tmp_path, "fr", {"Bye": "Au revoir"})
+    assert translate("utter_x", "Hello", "qu", tmp_path) == "Napaykullayki"
+    assert translate("utter_x", "Bye", "qu", tmp_path) == "Chao"
+    assert translate("utter_x", "Bye", "ht", tmp_path) == "Au revoir"
+    assert translate("utter_x", "Hello", "ht", tmp_path) == "Hello"
+    assert translate("utter_x", "Unknown", "gn", tmp_path) == "Unknown"
+    translations_for.cache_clear()
