@@ -40,7 +40,7 @@ $(BOT_VENV)/.installed: pyproject.toml bot/requirements.lock
 		echo "Install it (e.g. 'pyenv install 3.10') or run: make PYTHON310=/path/to/python3.10 ..."; exit 1; fi
 	@echo "Creating the bot environment with $(PYTHON310)"
 	$(PYTHON310) -m venv $(BOT_VENV)
-	$(BOT)/pip install --quiet --upgrade "pip<25"
+	$(BOT)/pip install --quiet --upgrade pip
 	$(BOT)/pip install --quiet -c bot/requirements.lock -e ".[bot,dev]"
 	@touch $@
 
@@ -67,8 +67,7 @@ format: $(BOT_VENV)/.installed
 	$(BOT)/ruff check --fix .
 
 test: lint catalogs $(MODEL)
-	$(BOT)/rasa data validate --domain bot/domain --data bot/data --config config.yml --fail-on-warnings 2>&1 | grep -vi "tensorflow\|cuda" || true
-	$(BOT)/rasa data validate --domain bot/domain --data bot/data --config config.yml >/dev/null 2>&1
+	$(BOT)/rasa data validate --domain bot/domain --data bot/data --config config.yml --quiet
 	$(BOT)/rasa test core --model $(MODEL) --stories tests/stories --endpoints $(RASA_ENDPOINTS) --fail-on-prediction-errors --e2e --out .rasa/results --no-plot
 	$(BOT)/python -m pytest
 
@@ -79,7 +78,7 @@ translations: $(BOT_VENV)/.installed
 	$(BOT)/pybabel extract -F babel.cfg --no-location --sort-by-file -k pgettext:1c,2 \
 		--ignore-dirs "models tests locales .* __pycache__" \
 		--project Aliada --copyright-holder "Aliada contributors" -o locales/messages.pot .
-	$(BOT)/python -m bot.update_catalogs
+	$(BOT)/pybabel update -i locales/messages.pot -d locales -D messages
 	$(MAKE) catalogs
 
 clean:

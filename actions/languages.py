@@ -9,8 +9,8 @@ from rasa_sdk import Tracker
 
 from bot.languages import (
     CORE_LANGUAGES,
-    EXTRA_LANGUAGES,
     DEFAULT_LANGUAGE,
+    EXTRA_LANGUAGES,
     SUPPORTED_LANGUAGES,
     fallback_chain,
 )
@@ -18,11 +18,11 @@ from bot.normalize import normalize
 
 __all__ = [
     "CORE_LANGUAGES",
-    "EXTRA_LANGUAGES",
     "DEFAULT_LANGUAGE",
+    "EXTRA_LANGUAGES",
     "SUPPORTED_LANGUAGES",
-    "fallback_chain",
     "current_language",
+    "fallback_chain",
     "find_language_name",
 ]
 
@@ -32,8 +32,16 @@ EXTRA_LANGUAGE_NAMES = {
     "es": ["castellano", "espanol", "spanish", "espagnol", "panyol", "espanhol"],
     "pt": ["portugues", "portuguese", "portugais", "brasileiro", "potige"],
     "fr": ["frances", "french", "francais", "franse", "franses"],
-    "ht": ["kreyol", "kreyol ayisyen", "creole", "criollo", "creole haitien",
-           "crioulo", "haitian", "haitiano"],
+    "ht": [
+        "kreyol",
+        "kreyol ayisyen",
+        "creole",
+        "criollo",
+        "creole haitien",
+        "crioulo",
+        "haitian",
+        "haitiano",
+    ],
     "qu": ["quechua", "runasimi", "runa simi", "kechua", "quichua", "qheswa"],
     "gn": ["guarani", "avane e", "avanee", "avañe'ẽ"],
 }

@@ -61,7 +61,9 @@ class LineWriter:
             mark=unchecked_mark(entry),
         )
         if entry.phone and entry.sms:
-            self.dispatcher.utter_message(response="utter_service_sms", number=entry.sms)
+            self.dispatcher.utter_message(
+                response="utter_service_sms", number=entry.sms
+            )
         if entry.whatsapp:
             self.dispatcher.utter_message(
                 response="utter_service_whatsapp", number=entry.whatsapp

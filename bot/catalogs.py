@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from babel.support import NullTranslations, Translations
@@ -33,7 +34,7 @@ def translations_for(
 ) -> gettext.NullTranslations:
     """The catalog of a language, chained to its fall-backs."""
     chain = [_load_one(code, locales_dir) for code in fallback_chain(language)]
-    for catalog, fallback in zip(chain, chain[1:], strict=False):
+    for catalog, fallback in pairwise(chain):
         catalog.add_fallback(fallback)
     return chain[0]
 

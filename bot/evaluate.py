@@ -141,8 +141,9 @@ def markdown_table(report: dict[str, Any], training_seconds: float | None) -> st
         )
     overall = report["all"]
     lines.append(
-        f"\nAll languages: language identification {overall['language_accuracy_3_words']:.3f}"
-        f" on messages of 3+ words; emergency recall {overall['emergency_recall']:.3f}."
+        "\nAll languages: language identification "
+        f"{overall['language_accuracy_3_words']:.3f} on messages of 3+ words; "
+        f"emergency recall {overall['emergency_recall']:.3f}."
     )
     if training_seconds is not None:
         lines.append(f"Training time: {training_seconds:.0f} s.")

@@ -29,7 +29,7 @@ def extract_domain_responses(
     """Yield ``(line, "pgettext", (response name, text), comments)``."""
     document = yaml.compose(fileobj.read().decode("utf-8"))
     responses = _mapping(document).get("responses") if document else None
-    for name_node, variations in (responses.value if responses else []):
+    for name_node, variations in responses.value if responses else []:
         name = name_node.value
         for variation in getattr(variations, "value", []):
             fields = _mapping(variation)

@@ -28,9 +28,7 @@ def _supported(code: Any) -> str | None:
     return code if isinstance(code, str) and code in SUPPORTED_LANGUAGES else None
 
 
-def conversation_language(
-    tracker: DialogueStateTracker, override: Any = None
-) -> str:
+def conversation_language(tracker: DialogueStateTracker, override: Any = None) -> str:
     """The language to answer in (see the module docstring for the order)."""
     message = tracker.latest_message
     metadata = (message.metadata if message else None) or {}
@@ -71,7 +69,9 @@ class CatalogNLG(TemplatedNaturalLanguageGenerator):
     """Domain responses, translated through the catalogs, then slots filled in."""
 
     def __init__(
-        self, endpoint_config: EndpointConfig | None = None, domain: Domain | None = None
+        self,
+        endpoint_config: EndpointConfig | None = None,
+        domain: Domain | None = None,
     ) -> None:
         super().__init__((domain or Domain.empty()).responses)
 

@@ -19,15 +19,18 @@ async def answer(
     text: str, asked: str, conversation: Conversation, dispatcher: Any, domain: dict
 ) -> dict[str, Any]:
     tracker = conversation.tracker(
-        text, intent="affirm", active_loop="self_assessment_form",
+        text,
+        intent="affirm",
+        active_loop="self_assessment_form",
         slots={"requested_slot": asked},
     )
     events = await ValidateSelfAssessmentForm().run(dispatcher, tracker, domain)
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
 
-async def result(slots: dict[str, Any], conversation: Conversation, dispatcher: Any,
-                 domain: dict) -> list[str]:
+async def result(
+    slots: dict[str, Any], conversation: Conversation, dispatcher: Any, domain: dict
+) -> list[str]:
     tracker = conversation.tracker("", slots=slots)
     await ActionSelfAssessmentResult().run(dispatcher, tracker, domain)
     return responses(dispatcher)
@@ -43,9 +46,15 @@ async def test_start_explains_and_clears_earlier_answers(
     assert set(QUESTIONS) <= cleared
 
 
-@pytest.mark.parametrize(("text", "value"), [("1", "yes"), ("nao", "no"), ("no se", "unsure")])
+@pytest.mark.parametrize(
+    ("text", "value"), [("1", "yes"), ("nao", "no"), ("no se", "unsure")]
+)
 async def test_answers_by_digit_or_word(
-    text: str, value: str, conversation: Conversation, dispatcher: Any, domain_dict: dict
+    text: str,
+    value: str,
+    conversation: Conversation,
+    dispatcher: Any,
+    domain_dict: dict,
 ) -> None:
     slots = await answer(text, "sa_debt", conversation, dispatcher, domain_dict)
     assert slots["sa_debt"] == value
@@ -77,7 +86,10 @@ async def test_stopped_assessment_says_so_and_offers_a_person(
 async def test_worrying_answers_call_in_a_person_at_high_priority(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
-    slots = dict.fromkeys(QUESTIONS, "no") | {"sa_documents_held": "yes", "sa_debt": "yes"}
+    slots = dict.fromkeys(QUESTIONS, "no") | {
+        "sa_documents_held": "yes",
+        "sa_debt": "yes",
+    }
     said = await result(slots, conversation, dispatcher, domain_dict)
     assert said[0] == "utter_sa_result_signs"
     assert "utter_rights" in said
@@ -88,7 +100,10 @@ async def test_worrying_answers_call_in_a_person_at_high_priority(
 async def test_a_minor_hears_of_special_protection(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
-    slots = dict.fromkeys(QUESTIONS, "no") | {"sa_under_18": "yes", "sa_deceived": "yes"}
+    slots = dict.fromkeys(QUESTIONS, "no") | {
+        "sa_under_18": "yes",
+        "sa_deceived": "yes",
+    }
     said = await result(slots, conversation, dispatcher, domain_dict)
     assert "utter_sa_result_child" in said
     assert "utter_signal_handoff" in said
@@ -97,6 +112,7 @@ async def test_a_minor_hears_of_special_protection(
 async def test_no_signs_never_says_not_a_victim_and_offers_a_person(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
-    said = await result(dict.fromkeys(QUESTIONS, "no"), conversation, dispatcher,
-                        domain_dict)
+    said = await result(
+        dict.fromkeys(QUESTIONS, "no"), conversation, dispatcher, domain_dict
+    )
     assert said == ["utter_sa_result_few_signs", "utter_offer_person"]

@@ -1,4 +1,4 @@
-"""Emergency, hand-off, deletion and language change speak to the person and the hotline."""
+"""Emergency, hand-off, deletion, language change: what person and hotline get."""
 
 from __future__ import annotations
 
@@ -20,7 +20,10 @@ async def test_emergency_answer_comes_first_with_the_local_number(
     )
     await ActionEmergency().run(dispatcher, tracker, domain_dict)
     assert responses(dispatcher) == ["utter_emergency_local", "utter_signal_handoff"]
-    assert dispatcher.messages[0]["phone"] == default_directory().get("BR").emergency_number()
+    assert (
+        dispatcher.messages[0]["phone"]
+        == default_directory().get("BR").emergency_number()
+    )
     signal = dispatcher.messages[1]
     assert (signal["reason"], signal["priority"]) == ("emergency", "urgent")
 

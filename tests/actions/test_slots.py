@@ -1,4 +1,4 @@
-"""The conversation's language: explicit choices win, one unclear word never flips it."""
+"""The conversation's language: explicit choices win, one vague word never flips it."""
 
 from __future__ import annotations
 
@@ -105,9 +105,7 @@ async def test_language_entity_changes_it_and_unreviewed_catalog_is_announced(
 async def test_bare_language_name_changes_it(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
-    tracker = conversation.tracker(
-        "Kreyòl", intent="greet", slots={"language": "fr"}
-    )
+    tracker = conversation.tracker("Kreyòl", intent="greet", slots={"language": "fr"})
     assert (await run(tracker, dispatcher, domain_dict))["language"] == "ht"
 
 
@@ -117,7 +115,9 @@ async def test_topic_follows_the_question_but_not_inside_the_country_form(
     asking = conversation.tracker("shelter?", intent="ask_shelter")
     assert (await run(asking, dispatcher, domain_dict))["topic"] == "shelter"
     answering = conversation.tracker(
-        "mexico", intent="ask_consulate", active_loop="country_form",
+        "mexico",
+        intent="ask_consulate",
+        active_loop="country_form",
         slots={"topic": "shelter"},
     )
     assert "topic" not in await run(answering, dispatcher, domain_dict)

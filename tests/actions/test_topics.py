@@ -74,8 +74,12 @@ async def test_missing_consulate_says_so_in_the_persons_language(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
     tracker = conversation.tracker(
-        slots={"country": "BR", "nationality": "PH", "topic": "consulate",
-               "language": "pt"}
+        slots={
+            "country": "BR",
+            "nationality": "PH",
+            "topic": "consulate",
+            "language": "pt",
+        }
     )
     await answer(tracker, dispatcher, domain_dict)
     assert responses(dispatcher)[0] == "utter_no_consulate"
@@ -125,7 +129,9 @@ async def test_country_form_reads_a_bare_country_name(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
     tracker = conversation.tracker(
-        "estoy en méxico", intent="ask_consulate", active_loop="country_form",
+        "estoy en méxico",
+        intent="ask_consulate",
+        active_loop="country_form",
         slots={"requested_slot": "country"},
     )
     assert (await run_form(tracker, dispatcher, domain_dict))["country"] == "MX"
@@ -135,7 +141,9 @@ async def test_country_form_takes_an_unknown_place_as_unknown(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
     tracker = conversation.tracker(
-        "houston", intent="ask_shelter", active_loop="country_form",
+        "houston",
+        intent="ask_shelter",
+        active_loop="country_form",
         slots={"requested_slot": "country"},
     )
     assert (await run_form(tracker, dispatcher, domain_dict))["country"] == "ZZ"
@@ -145,7 +153,9 @@ async def test_country_form_lets_an_emergency_interrupt(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
     tracker = conversation.tracker(
-        "he is hitting me", intent="emergency", active_loop="country_form",
+        "he is hitting me",
+        intent="emergency",
+        active_loop="country_form",
         slots={"requested_slot": "country"},
     )
     assert "country" not in await run_form(tracker, dispatcher, domain_dict)
@@ -155,7 +165,9 @@ async def test_consulate_asks_nationality_first(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
     tracker = conversation.tracker(
-        "consulado", intent="ask_consulate", active_loop="country_form",
+        "consulado",
+        intent="ask_consulate",
+        active_loop="country_form",
         slots={"topic": "consulate"},
     )
     slots = await run_form(tracker, dispatcher, domain_dict)

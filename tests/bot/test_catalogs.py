@@ -23,7 +23,9 @@ def domain_texts() -> set[tuple[str, str]]:
     texts = set()
     for path in sorted(DOMAIN_DIR.glob("*.yml")):
         with path.open("rb") as handle:
-            for _, _, (context, text), _ in extract_domain_responses(handle, [], [], {}):
+            for _, _, (context, text), _ in extract_domain_responses(
+                handle, [], [], {}
+            ):
                 texts.add((context, text))
     return texts
 

@@ -60,7 +60,9 @@ def test_identifies_clear_messages(
 
 
 @pytest.mark.parametrize("text", ["ok", "no", "taxi", "OK!!"])
-def test_shared_words_are_ambiguous(language_model: NgramLanguageModel, text: str) -> None:
+def test_shared_words_are_ambiguous(
+    language_model: NgramLanguageModel, text: str
+) -> None:
     assert language_model.identify(text).ambiguous
 
 
@@ -92,10 +94,13 @@ def test_shipped_keyword_files_cover_every_language() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "intent"), [("3", "ask_health"), (" #9 ", "request_human"), ("1.", "ask_rights")]
+    ("text", "intent"),
+    [("3", "ask_health"), (" #9 ", "request_human"), ("1.", "ask_rights")],
 )
 def test_bare_digit_picks_the_menu_topic(text: str, intent: str) -> None:
-    menu = MenuChoice({"choices": {1: "ask_rights", 3: "ask_health", 9: "request_human"}})
+    menu = MenuChoice(
+        {"choices": {1: "ask_rights", 3: "ask_health", 9: "request_human"}}
+    )
     message = Message(data={"text": text, "intent": {"name": "nlu_fallback"}})
     menu.process([message])
     assert message.get("intent")["name"] == intent

@@ -123,11 +123,17 @@ async def test_language_menu_payloads_survive_interpolation(
 async def test_signal_payload_is_filled(nlg: CatalogNLG, domain: Any) -> None:
     tracker = tracker_for(domain, slots={"language": "es"})
     rendered = await nlg.generate(
-        "utter_signal_handoff", tracker, "collector",
-        reason="emergency", priority="urgent", language="es",
+        "utter_signal_handoff",
+        tracker,
+        "collector",
+        reason="emergency",
+        priority="urgent",
+        language="es",
     )
     assert rendered["custom"]["handoff"] == {
-        "reason": "emergency", "priority": "urgent", "language": "es"
+        "reason": "emergency",
+        "priority": "urgent",
+        "language": "es",
     }
 
 
@@ -142,7 +148,9 @@ async def test_channel_variation_is_picked_from_metadata(domain: Any) -> None:
     nlg.responses = responses
     call = tracker_for(domain, slots={"language": "en"}, metadata={"channel": "voice"})
     chat = tracker_for(domain, slots={"language": "en"}, metadata={"channel": "sms"})
-    assert (await nlg.generate("utter_x", call, "collector"))["text"].startswith("Press")
+    assert (await nlg.generate("utter_x", call, "collector"))["text"].startswith(
+        "Press"
+    )
     assert (await nlg.generate("utter_x", chat, "collector"))["text"] == "Write to us."
 
 

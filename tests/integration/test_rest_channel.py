@@ -1,0 +1,194 @@
+"""The real Rasa server and action server, driven through Rasa's REST channel.
+
+Nothing is mocked: the trained model, the action server, the catalogs and the
+tracker store all run. A second stack uses PostgreSQL and Redis, as production
+does; it is skipped where they are absent unless ALIADA_REQUIRE_SERVICES=1 (CI).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.catalogs import translate
+from bot.stack import ROOT, Stack, StackConfig
+
+REQUIRE_SERVICES = os.environ.get("ALIADA_REQUIRE_SERVICES") == "1"
+POSTGRES_URL = os.environ.get(
+    "ALIADA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_stack(model: Path, log_path: Path, **overrides: Any) -> Stack:
+    config = StackConfig(
+        model=model,
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        tracker_store_url=f"sqlite:///{log_path.parent / 'trackers.db'}",
+        **overrides,
+    )
+    stack = Stack(config, log=log_path.open("wb"))
+    stack.start()
+    try:
+        stack.wait_ready()
+    except Exception:
+        stack.stop()
+        raise
+    return stack
+
+
+class Person:
+    """One person writing to the line through the REST channel."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.url = f"{stack.config.rasa_url}/webhooks/rest/webhook"
+        self.sender = f"test-{uuid.uuid4().hex}"
+
+    def says(self, text: str, **metadata: Any) -> list[dict[str, Any]]:
+        body = json.dumps(
+            {"sender": self.sender, "message": text, "metadata": metadata}
+        ).encode()
+        request = urllib.request.Request(
+            self.url, body, {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            replies = json.loads(response.read())
+        assert replies, "Rasa answered nothing (an empty answer is a failure)"
+        return replies
+
+
+def text_of(response: str, language: str, domain: Any) -> str:
+    return translate(response, domain.responses[response][0]["text"], language)
+
+
+def texts(replies: list[dict[str, Any]]) -> list[str]:
+    return [r["text"] for r in replies if "text" in r]
+
+
+def signals(replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r["custom"] for r in replies if "custom" in r]
+
+
+@pytest.fixture(scope="module")
+def stack(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    log = tmp_path_factory.mktemp("stack") / "stack.log"
+    running = start_stack(trained_model, log)
+    running.log_path = log  # type: ignore[attr-defined]
+    yield running
+    running.stop()
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "country"),
+    [
+        ("en", "i need a safe place to sleep tonight", "Mexico"),
+        ("es", "necesito un lugar seguro para dormir esta noche", "Guatemala"),
+        ("pt", "preciso de um lugar seguro para dormir hoje", "Brasil"),
+        ("fr", "j ai besoin d un endroit sur pour dormir ce soir", "Haïti"),
+    ],
+)
+def test_shelter_question_answered_in_the_persons_language(
+    stack: Stack, domain: Any, language: str, question: str, country: str
+) -> None:
+    person = Person(stack)
+    first = texts(person.says(question))
+    assert text_of("utter_shelter_info", language, domain) in first
+    assert text_of("utter_ask_country", language, domain) in first
+    lines = texts(person.says(country))
+    hotline = text_of("utter_service_trafficking_hotline", language, domain)
+    assert any(line.startswith(hotline.split("{name}")[0]) for line in lines), lines
+    assert all("{" not in line for line in lines)
+
+
+def test_emergency_comes_first_and_signals_an_urgent_handoff(
+    stack: Stack, domain: Any
+) -> None:
+    person = Person(stack)
+    replies = person.says("ayuda por favor me esta golpeando")
+    assert texts(replies)[0] == text_of("utter_emergency_generic", "es", domain)
+    assert signals(replies)[0]["handoff"]["priority"] == "urgent"
+    assert signals(replies)[0]["handoff"]["language"] == "es"
+
+
+def test_one_ambiguous_word_keeps_the_language(stack: Stack, domain: Any) -> None:
+    person = Person(stack)
+    person.says("oi, preciso de ajuda com os meus direitos")
+    replies = texts(person.says("ok"))
+    assert replies == [text_of("utter_anything_else", "pt", domain)]
+
+
+def test_hotline_language_choice_wins(stack: Stack, domain: Any) -> None:
+    person = Person(stack)
+    replies = texts(person.says("hello", language="fr", channel="webchat"))
+    assert text_of("utter_greet", "fr", domain) in replies
+
+
+def test_menu_digit_works_by_sms(stack: Stack, domain: Any) -> None:
+    person = Person(stack)
+    person.says("hola")
+    replies = texts(person.says("1"))
+    assert replies[0] == text_of("utter_rights", "es", domain)
+
+
+def test_message_text_never_reaches_the_logs(stack: Stack) -> None:
+    secret = f"mi nombre es zq{uuid.uuid4().hex[:8]} y estoy en peligro"
+    Person(stack).says(secret)
+    log = stack.log_path.read_text(errors="replace")  # type: ignore[attr-defined]
+    assert secret.split()[3] not in log
+
+
+@pytest.fixture(scope="module")
+def production_stack(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    psycopg2 = pytest.importorskip("psycopg2")
+    redis = pytest.importorskip("redis")
+    try:
+        psycopg2.connect(POSTGRES_URL).close()
+        redis.Redis(host="127.0.0.1", port=6379).ping()
+    except Exception as error:
+        if REQUIRE_SERVICES:
+            raise
+        pytest.skip(f"PostgreSQL or Redis not reachable: {error}")
+    log = tmp_path_factory.mktemp("production") / "stack.log"
+    running = start_stack(
+        trained_model,
+        log,
+        endpoints=ROOT / "bot" / "endpoints.production.yml",
+        tracker_store_url=POSTGRES_URL,
+        extra_env={"REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_DB": "1"},
+    )
+    yield running
+    running.stop()
+
+
+def test_production_stores_keep_the_conversation(
+    production_stack: Stack, domain: Any
+) -> None:
+    import psycopg2
+
+    person = Person(production_stack)
+    person.says("bonjour, j'ai besoin d'aide")
+    replies = texts(person.says("quels sont mes droits"))
+    assert replies[0] == text_of("utter_rights", "fr", domain)
+    with psycopg2.connect(POSTGRES_URL) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM events WHERE sender_id = %s", (person.sender,)
+        )
+        assert cursor.fetchone()[0] > 4
