@@ -13,6 +13,7 @@ from bot.languages import (
     EXTRA_LANGUAGES,
     SUPPORTED_LANGUAGES,
     fallback_chain,
+    first_supported,
 )
 from bot.normalize import normalize
 
@@ -74,11 +75,6 @@ def current_language(tracker: Tracker) -> str:
     """The conversation's language, as the NLG will render it."""
     metadata = tracker.latest_message.get("metadata") or {}
     guess = tracker.latest_message.get("language") or {}
-    for candidate in (
-        metadata.get("language"),
-        tracker.get_slot("language"),
-        guess.get("code"),
-    ):
-        if candidate in SUPPORTED_LANGUAGES:
-            return candidate
-    return DEFAULT_LANGUAGE
+    return first_supported(
+        metadata.get("language"), tracker.get_slot("language"), guess.get("code")
+    )

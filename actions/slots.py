@@ -105,7 +105,8 @@ class ActionValidateSlotMappings(ValidationAction):
         language = next_language(tracker)
         if language is None or language == current:
             return {}
-        if not is_reviewed(language):
+        # A draft catalog is announced once, never before an emergency answer.
+        if not is_reviewed(language) and latest_intent(tracker) != "emergency":
             dispatcher.utter_message(
                 response="utter_language_unreviewed", language=language
             )

@@ -20,6 +20,14 @@ FALLBACKS = {
 }
 
 
+def first_supported(*candidates: object) -> str:
+    """The first candidate that is one of our language codes, else English."""
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate in SUPPORTED_LANGUAGES:
+            return candidate
+    return DEFAULT_LANGUAGE
+
+
 def fallback_chain(language: str) -> tuple[str, ...]:
     """The language itself, then its fall-backs, ending in English."""
     if language not in SUPPORTED_LANGUAGES:

@@ -21,11 +21,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.catalogs import translate
-from bot.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
-
-
-def _supported(code: Any) -> str | None:
-    return code if isinstance(code, str) and code in SUPPORTED_LANGUAGES else None
+from bot.languages import first_supported
 
 
 def conversation_language(tracker: DialogueStateTracker, override: Any = None) -> str:
@@ -33,15 +29,12 @@ def conversation_language(tracker: DialogueStateTracker, override: Any = None) -
     message = tracker.latest_message
     metadata = (message.metadata if message else None) or {}
     guess = (message.parse_data.get("language") if message else None) or {}
-    for candidate in (
+    return first_supported(
         override,
         metadata.get("language"),
         tracker.get_slot("language"),
         guess.get("code"),
-    ):
-        if code := _supported(candidate):
-            return code
-    return DEFAULT_LANGUAGE
+    )
 
 
 def message_channel(tracker: DialogueStateTracker) -> str | None:
