@@ -74,7 +74,11 @@ def find_language_name(text: str) -> str | None:
 def current_language(tracker: Tracker) -> str:
     """The conversation's language, as the NLG will render it."""
     metadata = tracker.latest_message.get("metadata") or {}
-    guess = tracker.latest_message.get("language") or {}
+    guesses = [
+        ((event.get("parse_data") or {}).get("language") or {}).get("code")
+        for event in reversed(tracker.events)
+        if event.get("event") == "user"
+    ]
     return first_supported(
-        metadata.get("language"), tracker.get_slot("language"), guess.get("code")
+        metadata.get("language"), tracker.get_slot("language"), *guesses
     )

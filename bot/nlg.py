@@ -4,10 +4,10 @@ Rasa loads this class from ``bot/endpoints.yml`` (``nlg: type: bot.nlg.CatalogNL
 Domain responses hold the English source; the response name is the catalog
 context. The language is, in order: a ``language`` given by the action, the
 hotline's explicit choice in the message metadata, the ``language`` slot, the
-language identified in the latest message, English. The channel (voice, sms,
-whatsapp, webchat) comes from the metadata too, because Rasa's REST channel
-always reports ``collector``; a response variation marked ``channel: voice`` is
-chosen for calls.
+language identified in the latest message that had one, English. The channel
+(voice, sms, whatsapp, webchat) comes from the metadata too, because Rasa's REST
+channel always reports ``collector``; a response variation marked
+``channel: voice`` is chosen for calls.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -24,16 +25,29 @@ from bot.catalogs import translate
 from bot.languages import first_supported
 
 
+def latest_language_guess(tracker: DialogueStateTracker) -> str | None:
+    """The language identified in the person's most recent message that had one.
+
+    Before the conversation's language is settled ("hola", then "1"), answers
+    follow the best guess so far rather than jumping to English.
+    """
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            guess = (event.parse_data or {}).get("language") or {}
+            if guess.get("code"):
+                return guess["code"]
+    return None
+
+
 def conversation_language(tracker: DialogueStateTracker, override: Any = None) -> str:
     """The language to answer in (see the module docstring for the order)."""
     message = tracker.latest_message
     metadata = (message.metadata if message else None) or {}
-    guess = (message.parse_data.get("language") if message else None) or {}
     return first_supported(
         override,
         metadata.get("language"),
         tracker.get_slot("language"),
-        guess.get("code"),
+        latest_language_guess(tracker),
     )
 
 

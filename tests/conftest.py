@@ -83,7 +83,7 @@ def responses(dispatcher: CollectingDispatcher) -> list[str]:
     return [m.get("response") for m in dispatcher.messages]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def trained_model() -> Path:
     if not MODEL_PATH.exists():
         pytest.skip("no trained model: run `make model` (make test does)")

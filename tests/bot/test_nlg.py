@@ -174,3 +174,15 @@ def test_fallback_chain_degrades_to_the_nearest_language(tmp_path: Path) -> None
     assert translate("utter_x", "Hello", "ht", tmp_path) == "Hello"
     assert translate("utter_x", "Unknown", "gn", tmp_path) == "Unknown"
     translations_for.cache_clear()
+
+
+async def test_a_message_without_letters_keeps_the_earlier_guess(
+    nlg: CatalogNLG, domain: Any
+) -> None:
+    events = [
+        UserUttered("hola", parse_data={"language": {"code": "es", "ambiguous": True}}),
+        UserUttered("1", parse_data={"intent": {"name": "ask_rights"}}),
+    ]
+    tracker = DialogueStateTracker.from_events("t", events, slots=domain.slots)
+    rendered = await nlg.generate(GREETING, tracker, "collector")
+    assert rendered["text"] == translate(GREETING, english(domain, GREETING), "es")

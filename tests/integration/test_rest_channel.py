@@ -34,12 +34,12 @@ def free_port() -> int:
 
 
 def start_stack(model: Path, log_path: Path, **overrides: Any) -> Stack:
-    config = StackConfig(
-        model=model,
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        tracker_store_url=f"sqlite:///{log_path.parent / 'trackers.db'}",
+    settings: dict[str, Any] = {
+        "tracker_store_url": f"sqlite:///{log_path.parent / 'trackers.db'}",
         **overrides,
+    }
+    config = StackConfig(
+        model=model, rasa_port=free_port(), actions_port=free_port(), **settings
     )
     stack = Stack(config, log=log_path.open("wb"))
     stack.start()
