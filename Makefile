@@ -23,7 +23,7 @@ RASA_ENDPOINTS ?= bot/endpoints.yml
 
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
-TRAINING_INPUTS := config.yml $(shell find bot/data bot/domain bot/emergency_keywords bot/components -type f -not -name '*.pyc' 2>/dev/null)
+TRAINING_INPUTS := config.yml bot/normalize.py $(shell find bot/data bot/domain bot/emergency_keywords bot/components -type f -not -name "*.pyc" 2>/dev/null)
 
 .PHONY: help run test eval translations catalogs model lint format clean
 

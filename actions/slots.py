@@ -98,6 +98,26 @@ class ActionValidateSlotMappings(ValidationAction):
             return {"country": slot_before_message(tracker, "country")}
         return {"country": value}
 
+    async def validate_language(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """Already decided by extract_language; stated so rasa_sdk does not warn."""
+        return {"language": value}
+
+    async def validate_topic(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """Already decided by extract_topic; stated so rasa_sdk does not warn."""
+        return {"topic": value}
+
     async def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
