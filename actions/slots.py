@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
@@ -86,37 +87,15 @@ def slot_before_message(tracker: Tracker, slot: str) -> Any:
 class ActionValidateSlotMappings(ValidationAction):
     """Keeps ``language`` and ``topic`` up to date on every message."""
 
-    async def validate_country(
-        self,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        """An answer to "where are you from?" is a nationality, not a location."""
-        if tracker.get_slot("requested_slot") == "nationality":
-            return {"country": slot_before_message(tracker, "country")}
-        return {"country": value}
-
-    async def validate_language(
-        self,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        """Already decided by extract_language; stated so rasa_sdk does not warn."""
-        return {"language": value}
-
-    async def validate_topic(
-        self,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        """Already decided by extract_topic; stated so rasa_sdk does not warn."""
-        return {"topic": value}
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Extracted slots stand, except one rule: an answer to "where are you
+        from?" is a nationality, not where the person is now."""
+        slots = tracker.slots_to_validate()
+        if "country" in slots and tracker.get_slot("requested_slot") == "nationality":
+            slots["country"] = slot_before_message(tracker, "country")
+        return [SlotSet(name, value) for name, value in slots.items()]
 
     async def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -135,10 +135,20 @@ async def test_a_country_named_when_asked_for_nationality_is_not_a_location(
         intent="ask_consulate",
         entities=[{"entity": "country", "value": "HN"}],
         slots={"requested_slot": "nationality", "country": "HN"},
-        earlier_messages=[],
     )
     tracker.events.insert(0, SlotSet("country", "US"))
     tracker.events.append(SlotSet("country", "HN"))
-    action = ActionValidateSlotMappings()
-    result = await action.validate_country("HN", dispatcher, tracker, domain_dict)
-    assert result == {"country": "US"}
+    assert (await run(tracker, dispatcher, domain_dict))["country"] == "US"
+
+
+async def test_a_country_named_otherwise_is_where_the_person_is(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "estoy en honduras",
+        intent="ask_shelter",
+        entities=[{"entity": "country", "value": "HN"}],
+        slots={"country": "HN"},
+    )
+    tracker.events.append(SlotSet("country", "HN"))
+    assert (await run(tracker, dispatcher, domain_dict))["country"] == "HN"
