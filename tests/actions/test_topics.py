@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from actions.country import ValidateCountryForm
 from actions.directory.loader import default_directory
 from actions.topics import ActionAnswerTopic
@@ -125,40 +127,32 @@ async def run_form(tracker: Any, dispatcher: Any, domain_dict: dict) -> dict:
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
 
-async def test_country_form_reads_a_bare_country_name(
-    conversation: Conversation, dispatcher: Any, domain_dict: dict
+@pytest.mark.parametrize(
+    ("text", "intent", "country"),
+    [
+        ("estoy en méxico", "ask_consulate", "MX"),
+        ("Ayiti", "greet", "HT"),
+        ("houston", "ask_shelter", "ZZ"),
+        ("he is hitting me", "emergency", None),
+    ],
+    ids=["named", "named in Kreyol", "unknown place", "emergency interrupts"],
+)
+async def test_country_form_reads_the_answer(
+    text: str,
+    intent: str,
+    country: str | None,
+    conversation: Conversation,
+    dispatcher: Any,
+    domain_dict: dict,
 ) -> None:
     tracker = conversation.tracker(
-        "estoy en méxico",
-        intent="ask_consulate",
+        text,
+        intent=intent,
         active_loop="country_form",
         slots={"requested_slot": "country"},
     )
-    assert (await run_form(tracker, dispatcher, domain_dict))["country"] == "MX"
-
-
-async def test_country_form_takes_an_unknown_place_as_unknown(
-    conversation: Conversation, dispatcher: Any, domain_dict: dict
-) -> None:
-    tracker = conversation.tracker(
-        "houston",
-        intent="ask_shelter",
-        active_loop="country_form",
-        slots={"requested_slot": "country"},
-    )
-    assert (await run_form(tracker, dispatcher, domain_dict))["country"] == "ZZ"
-
-
-async def test_country_form_lets_an_emergency_interrupt(
-    conversation: Conversation, dispatcher: Any, domain_dict: dict
-) -> None:
-    tracker = conversation.tracker(
-        "he is hitting me",
-        intent="emergency",
-        active_loop="country_form",
-        slots={"requested_slot": "country"},
-    )
-    assert "country" not in await run_form(tracker, dispatcher, domain_dict)
+    slots = await run_form(tracker, dispatcher, domain_dict)
+    assert slots.get("country") == country
 
 
 async def test_consulate_asks_nationality_first(
