@@ -36,8 +36,14 @@ TOPIC_BY_INTENT = {
 
 
 def requested_language(tracker: Tracker) -> str | None:
-    """A language the person explicitly asked for in this message."""
-    for entity in tracker.latest_message.get("entities") or []:
+    """A language the person explicitly asked for in this message.
+
+    A language entity counts only in a request to change language ("my boss only
+    speaks english" is no such request); a message that is just a language's
+    name ("Español", "kreyol") always does.
+    """
+    asking = latest_intent(tracker) == "change_language"
+    for entity in tracker.latest_message.get("entities") or [] if asking else []:
         if entity.get("entity") == "language" and entity.get("value") in (
             SUPPORTED_LANGUAGES
         ):
@@ -104,7 +110,8 @@ class ActionValidateSlotMappings(ValidationAction):
         language = next_language(tracker)
         if language is None or language == current:
             return {}
-        # A draft catalog is announced once, never before an emergency answer.
+        # A draft catalog is announced on switching to it, never before an
+        # emergency answer.
         if not is_reviewed(language) and latest_intent(tracker) != "emergency":
             dispatcher.utter_message(
                 response="utter_language_unreviewed", language=language

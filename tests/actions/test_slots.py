@@ -152,3 +152,16 @@ async def test_a_country_named_otherwise_is_where_the_person_is(
     )
     tracker.events.append(SlotSet("country", "HN"))
     assert (await run(tracker, dispatcher, domain_dict))["country"] == "HN"
+
+
+async def test_a_language_mentioned_in_passing_does_not_switch(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "mi patron solo habla ingles y no me paga",
+        intent="ask_work_rights",
+        entities=[{"entity": "language", "value": "en"}],
+        slots={"language": "es"},
+        language_guess=conversation.guess("es"),
+    )
+    assert "language" not in await run(tracker, dispatcher, domain_dict)
