@@ -42,12 +42,11 @@ def requested_language(tracker: Tracker) -> str | None:
     speaks english" is no such request); a message that is just a language's
     name ("Español", "kreyol") always does.
     """
-    asking = latest_intent(tracker) == "change_language"
-    for entity in tracker.latest_message.get("entities") or [] if asking else []:
-        if entity.get("entity") == "language" and entity.get("value") in (
-            SUPPORTED_LANGUAGES
-        ):
-            return entity["value"]
+    if latest_intent(tracker) == "change_language":
+        for entity in tracker.latest_message.get("entities") or []:
+            if entity.get("entity") == "language":
+                if entity.get("value") in SUPPORTED_LANGUAGES:
+                    return entity["value"]
     return find_language_name(tracker.latest_message.get("text") or "")
 
 
