@@ -44,9 +44,9 @@ def requested_language(tracker: Tracker) -> str | None:
     """
     if latest_intent(tracker) == "change_language":
         for entity in tracker.latest_message.get("entities") or []:
-            if entity.get("entity") == "language":
-                if entity.get("value") in SUPPORTED_LANGUAGES:
-                    return entity["value"]
+            value = entity.get("value")
+            if entity.get("entity") == "language" and value in SUPPORTED_LANGUAGES:
+                return value
     return find_language_name(tracker.latest_message.get("text") or "")
 
 
