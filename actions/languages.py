@@ -31,18 +31,10 @@ __all__ = [
 EXTRA_LANGUAGE_NAMES = {
     "en": ["ingles", "english", "anglais", "angle", "inglisi"],
     "es": ["castellano", "espanol", "spanish", "espagnol", "panyol", "espanhol"],
-    "pt": ["portugues", "portuguese", "portugais", "brasileiro", "potige"],
+    "pt": ["portugues", "portuguese", "portugais", "potige"],
     "fr": ["frances", "french", "francais", "franse", "franses"],
-    "ht": [
-        "kreyol",
-        "kreyol ayisyen",
-        "creole",
-        "criollo",
-        "creole haitien",
-        "crioulo",
-        "haitian",
-        "haitiano",
-    ],
+    # No demonyms: "haitiano" alone answers "where are you from?".
+    "ht": ["kreyol", "kreyol ayisyen", "creole", "criollo", "creole haitien"],
     "qu": ["quechua", "runasimi", "runa simi", "kechua", "quichua", "qheswa"],
     "gn": ["guarani", "avane e", "avanee", "avañe'ẽ"],
 }

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.geo import find_country
 from actions.languages import SUPPORTED_LANGUAGES, find_language_name
 from actions.signals import latest_intent
 from bot.catalogs import is_reviewed
@@ -40,14 +41,16 @@ def requested_language(tracker: Tracker) -> str | None:
 
     A language entity counts only in a request to change language ("my boss only
     speaks english" is no such request); a message that is just a language's
-    name ("Español", "kreyol") always does.
+    name ("Español", "kreyol") always does, unless it also names a country
+    ("haitiano" answers "where are you from?").
     """
     if latest_intent(tracker) == "change_language":
         for entity in tracker.latest_message.get("entities") or []:
             value = entity.get("value")
             if entity.get("entity") == "language" and value in SUPPORTED_LANGUAGES:
                 return value
-    return find_language_name(tracker.latest_message.get("text") or "")
+    text = tracker.latest_message.get("text") or ""
+    return None if find_country(text) else find_language_name(text)
 
 
 def _clear_language(parse_data: dict[str, Any]) -> str | None:

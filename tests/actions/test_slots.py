@@ -165,3 +165,12 @@ async def test_a_language_mentioned_in_passing_does_not_switch(
         language_guess=conversation.guess("es"),
     )
     assert "language" not in await run(tracker, dispatcher, domain_dict)
+
+
+async def test_a_demonym_answer_does_not_switch_the_language(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "haitiano", intent="ask_consulate", slots={"language": "pt"}
+    )
+    assert "language" not in await run(tracker, dispatcher, domain_dict)
