@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,7 +118,10 @@ def evaluate(examples: list[Example], parses: list[dict[str, Any]]) -> dict[str,
     return report
 
 
-def _share(pairs: list[tuple[Example, dict[str, Any]]], hit: Any) -> float | None:
+def _share(
+    pairs: list[tuple[Example, dict[str, Any]]],
+    hit: Callable[[Example, dict[str, Any]], bool],
+) -> float | None:
     if not pairs:
         return None
     return round(sum(1 for e, p in pairs if hit(e, p)) / len(pairs), 4)
