@@ -10,8 +10,14 @@ SHELL := /bin/bash
 PYTHON310 ?= $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	"$$c" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo "$$c"; break; }; done)
 
+# The hotline runs on the machine's newer Python (3.11 or later).
+PYTHON3 ?= $(shell for c in python3 python3.13 python3.12 python3.11; do \
+	"$$c" -c 'import sys; assert sys.version_info[:2] >= (3, 11)' >/dev/null 2>&1 && { command -v "$$c"; break; }; done)
+
 BOT_VENV := .venv/bot
 BOT := $(BOT_VENV)/bin
+HOTLINE_VENV := .venv/hotline
+HOTLINE := $(HOTLINE_VENV)/bin
 MODEL := models/aliada.tar.gz
 
 export PYTHONPATH := $(CURDIR)
@@ -25,10 +31,12 @@ PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 TRAINING_INPUTS := config.yml bot/normalize.py $(shell find bot/data bot/domain bot/emergency_keywords bot/components -type f -not -name "*.pyc" 2>/dev/null)
 
-.PHONY: help run test eval translations catalogs model lint format clean
+.PHONY: help run test test-bot test-hotline bench audio eval translations catalogs model lint format clean
 
 help:
-	@echo "make run           start Rasa (5005) and the action server (5055)"
+	@echo "make run           start the hotline (8000), Rasa (5005) and the action server (5055)"
+	@echo "make bench         latency of Rasa direct vs. through the hotline (stack must be up)"
+	@echo "make audio         render voice prompts for ht qu gn with espeak-ng"
 	@echo "make test          lint, validate data, unit + story + integration tests"
 	@echo "make eval          held-out NLU report per language (writes reports/)"
 	@echo "make translations  extract texts, update every catalog, compile"
@@ -44,6 +52,16 @@ $(BOT_VENV)/.installed: pyproject.toml bot/requirements.lock
 	$(BOT)/pip install --quiet -c bot/requirements.lock -e ".[bot,dev]"
 	@touch $@
 
+$(HOTLINE_VENV)/.installed: pyproject.toml hotline/requirements.lock
+	@if [ -z "$(PYTHON3)" ]; then \
+		echo "The hotline needs Python 3.11 or later and none was found on PATH."; \
+		echo "Install it or run: make PYTHON3=/path/to/python3.11 ..."; exit 1; fi
+	@echo "Creating the hotline environment with $(PYTHON3)"
+	$(PYTHON3) -m venv $(HOTLINE_VENV)
+	$(HOTLINE)/pip install --quiet --upgrade pip
+	$(HOTLINE)/pip install --quiet -c hotline/requirements.lock -e ".[hotline,dev]"
+	@touch $@
+
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(BOT_VENV)/.installed
 	@$(BOT)/pybabel compile --statistics -i $< -o $@ -l $*
 
@@ -54,9 +72,11 @@ $(MODEL): $(TRAINING_INPUTS) $(BOT_VENV)/.installed
 
 model: $(MODEL)
 
-run: $(BOT_VENV)/.installed catalogs $(MODEL)
-	@mkdir -p .rasa
-	@RASA_ENDPOINTS=$(RASA_ENDPOINTS) $(BOT)/python -m bot.run_stack --model $(MODEL)
+run: $(BOT_VENV)/.installed $(HOTLINE_VENV)/.installed catalogs $(MODEL)
+	@mkdir -p .rasa .hotline
+	@rm -rf .hotline/metrics && mkdir -p .hotline/metrics
+	@PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/.hotline/metrics RASA_ENDPOINTS=$(RASA_ENDPOINTS) \
+		$(BOT)/python -m bot.run_stack --model $(MODEL) --hotline-bin $(HOTLINE)
 
 lint: $(BOT_VENV)/.installed
 	$(BOT)/ruff check .
@@ -66,10 +86,22 @@ format: $(BOT_VENV)/.installed
 	$(BOT)/ruff format .
 	$(BOT)/ruff check --fix .
 
-test: lint catalogs $(MODEL)
+test: lint catalogs $(MODEL) $(HOTLINE_VENV)/.installed test-bot test-hotline
+
+# The bot's tests run in the bot environment, the hotline's in its own.
+test-bot: $(BOT_VENV)/.installed catalogs $(MODEL)
 	$(BOT)/rasa data validate --domain bot/domain --data bot/data --config config.yml --quiet
 	$(BOT)/rasa test core --model $(MODEL) --stories tests/stories --endpoints $(RASA_ENDPOINTS) --fail-on-prediction-errors --e2e --out .rasa/results --no-plot
-	$(BOT)/python -m pytest
+	$(BOT)/python -m pytest --ignore=tests/hotline
+
+test-hotline: $(BOT_VENV)/.installed $(HOTLINE_VENV)/.installed catalogs $(MODEL)
+	$(HOTLINE)/python -m pytest tests/hotline --confcutdir=tests/hotline -p no:asyncio
+
+bench: $(HOTLINE_VENV)/.installed
+	$(HOTLINE)/python -m hotline.bench
+
+audio: $(HOTLINE_VENV)/.installed catalogs
+	$(HOTLINE)/python -m hotline.voice.audio render
 
 eval: $(BOT_VENV)/.installed catalogs $(MODEL)
 	$(BOT)/python -m bot.evaluate --model $(MODEL) --report reports/eval.json
@@ -82,4 +114,4 @@ translations: $(BOT_VENV)/.installed
 	$(MAKE) catalogs
 
 clean:
-	rm -rf models .rasa reports $(MO_FILES)
+	rm -rf models .rasa .hotline reports $(MO_FILES)

@@ -118,6 +118,8 @@ class ActionValidateSlotMappings(ValidationAction):
             dispatcher.utter_message(
                 response="utter_language_unreviewed", language=language
             )
+        # The hotline learns the conversation's language from this signal.
+        dispatcher.utter_message(response="utter_signal_language", language=language)
         return {"language": language}
 
     async def extract_topic(

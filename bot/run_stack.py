@@ -1,5 +1,5 @@
-"""``make run``: start the action server and Rasa, wait until both answer, and
-stop both on Ctrl-C."""
+"""``make run``: start the action server, Rasa and the hotline, wait until each
+answers, print where to reach them, and stop all of them on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import os
 import signal
 from pathlib import Path
 
-from bot.stack import ROOT, Stack, StackConfig
+from bot.stack import HOTLINE_BIN, ROOT, Stack, StackConfig
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "aliada.tar.gz")
+    parser.add_argument("--hotline-bin", type=Path, default=HOTLINE_BIN)
+    parser.add_argument("--no-hotline", action="store_true", help="run the bot only")
     args = parser.parse_args()
     config = StackConfig(
         model=args.model,
@@ -21,20 +23,28 @@ def main() -> None:
         tracker_store_url=os.environ.get(
             "TRACKER_STORE_URL", StackConfig.tracker_store_url
         ),
+        hotline_bin=None if args.no_hotline else args.hotline_bin,
+        hotline_port=int(os.environ.get("HOTLINE_PORT", 8000)),
     )
     stack = Stack(config)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
     try:
         stack.start()
-        print("Starting the action server and Rasa (loading the model takes ~30 s)…")
+        print("Starting the action server, Rasa (~40 s to load) and the hotline…")
         stack.wait_ready()
+        hotline = config.hotline_url
         print(
-            f"\nAliada's bot is up.\n"
+            f"\nAliada is up.\n"
+            f"  Web chat demo     : {hotline}/\n"
+            f"  Web chat API      : {hotline}/webchat/api/v1/messages "
+            f"(OpenAPI: {hotline}/webchat/api/v1/openapi.json)\n"
+            f"  Twilio SMS        : {hotline}/twilio/sms "
+            f"(fallback {hotline}/twilio/sms/fallback)\n"
+            f"  Twilio voice      : {hotline}/twilio/voice\n"
+            f"  Health, metrics   : {hotline}/readyz  {hotline}/metrics\n"
             f"  Rasa REST channel : {config.rasa_url}/webhooks/rest/webhook\n"
-            f"  Action server     : {config.actions_url}/health\n"
-            f"  Try it: curl -s {config.rasa_url}/webhooks/rest/webhook "
-            """-H 'Content-Type: application/json' """
-            """-d '{"sender": "try-1", "message": "hola, necesito ayuda"}'\n"""
+            f"  Try a text as Twilio sends it: "
+            f".venv/hotline/bin/python -m hotline.simulate sms 'hola, necesito ayuda'\n"
             f"Press Ctrl-C to stop.\n",
             flush=True,
         )

@@ -1,15 +1,15 @@
-"""Start and stop the bot's processes: the action server and the Rasa server.
+"""Start and stop the line's processes: the action server, Rasa and the hotline.
 
-Used by ``make run`` (``python -m bot.run_stack``) and by the integration tests,
-so both start the line exactly the same way. Readiness is polled on each
-server's own health route; nothing sleeps a fixed time.
+Used by ``make run`` (``python -m bot.run_stack``) and by the integration tests of
+both environments, so all start the line exactly the same way; it needs only the
+standard library. Readiness is polled on each server's own health route; nothing
+sleeps a fixed time.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -18,18 +18,24 @@ from pathlib import Path
 from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+BOT_BIN = Path(os.environ.get("ALIADA_BOT_BIN", ROOT / ".venv" / "bot" / "bin"))
+HOTLINE_BIN = ROOT / ".venv" / "hotline" / "bin"
 
 
 @dataclass
 class StackConfig:
     model: Path = ROOT / "models" / "aliada.tar.gz"
+    bot_bin: Path = BOT_BIN
     endpoints: Path = ROOT / "bot" / "endpoints.yml"
     host: str = "127.0.0.1"
     rasa_port: int = 5005
     actions_port: int = 5055
     tracker_store_url: str = f"sqlite:///{ROOT / '.rasa' / 'trackers.db'}"
     extra_env: dict[str, str] = field(default_factory=dict)
+    # The hotline (gunicorn in the hotline environment); None runs the bot only.
+    hotline_bin: Path | None = None
+    hotline_port: int = 8000
+    hotline_workers: int = 2
 
     @property
     def rasa_url(self) -> str:
@@ -39,14 +45,22 @@ class StackConfig:
     def actions_url(self) -> str:
         return f"http://{self.host}:{self.actions_port}"
 
+    @property
+    def hotline_url(self) -> str:
+        return f"http://{self.host}:{self.hotline_port}"
+
 
 class Stack:
-    """The action server and Rasa, as child processes of this one."""
+    """The action server, Rasa and the hotline, as child processes of this one."""
 
     def __init__(self, config: StackConfig, log: IO[bytes] | None = None) -> None:
         self.config = config
         self.log = log
-        self.processes: list[subprocess.Popen[bytes]] = []
+        self.named: dict[str, subprocess.Popen[bytes]] = {}
+
+    @property
+    def processes(self) -> list[subprocess.Popen[bytes]]:
+        return list(self.named.values())
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -56,28 +70,34 @@ class Stack:
             TF_CPP_MIN_LOG_LEVEL="2",
             ACTION_SERVER_URL=f"{self.config.actions_url}/webhook",
             TRACKER_STORE_URL=self.config.tracker_store_url,
+            RASA_URL=self.config.rasa_url,
         )
         env.update(self.config.extra_env)
         return env
 
-    def _spawn(self, command: list[str]) -> None:
-        self.processes.append(
-            subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=self.environment(),
-                stdout=self.log,
-                stderr=subprocess.STDOUT if self.log else None,
-            )
+    def _spawn(self, name: str, command: list[str]) -> None:
+        self.named[name] = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.environment(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT if self.log else None,
         )
 
     def start(self) -> None:
         (ROOT / ".rasa").mkdir(exist_ok=True)
-        rasa = str(BIN / "rasa")
+        rasa = str(self.config.bot_bin / "rasa")
         self._spawn(
+            "actions",
             [rasa, "run", "actions", "--actions", "actions",
-             "--port", str(self.config.actions_port)]
+             "--port", str(self.config.actions_port)],
         )  # fmt: skip
+        self.start_rasa()
+        if self.config.hotline_bin:
+            self.start_hotline(self.config.hotline_bin)
+
+    def start_rasa(self) -> None:
+        rasa = str(self.config.bot_bin / "rasa")
         command = [
             rasa, "run", "--enable-api", "--model", str(self.config.model),
             "--endpoints", str(self.config.endpoints),
@@ -86,12 +106,33 @@ class Stack:
         ]  # fmt: skip
         if token := os.environ.get("RASA_TOKEN"):
             command += ["--auth-token", token]
-        self._spawn(command)
+        self._spawn("rasa", command)
+
+    def start_hotline(self, hotline_bin: Path) -> None:
+        """Migrate the hotline's database, then serve it with gunicorn."""
+        subprocess.run(
+            [str(hotline_bin / "flask"), "--app", "hotline", "upgrade-db"],
+            cwd=ROOT, env=self.environment(), check=True,
+            stdout=self.log, stderr=subprocess.STDOUT if self.log else None,
+        )  # fmt: skip
+        bind = f"{self.config.host}:{self.config.hotline_port}"
+        self._spawn(
+            "hotline",
+            [str(hotline_bin / "gunicorn"), "--bind", bind,
+             "--workers", str(self.config.hotline_workers), "--threads", "8",
+             "--graceful-timeout", "5", "hotline.wsgi:app"],
+        )  # fmt: skip
+
+    def health_urls(self) -> list[str]:
+        urls = [f"{self.config.actions_url}/health", f"{self.config.rasa_url}/"]
+        if "hotline" in self.named:
+            urls.append(f"{self.config.hotline_url}/readyz")
+        return urls
 
     def wait_ready(self, timeout: float = 240.0) -> None:
-        """Poll both health routes until they answer, or fail with a clear error."""
+        """Poll every health route until it answers, or fail with a clear error."""
         deadline = time.monotonic() + timeout
-        for url in (f"{self.config.actions_url}/health", f"{self.config.rasa_url}/"):
+        for url in self.health_urls():
             while not _answers(url):
                 if any(p.poll() is not None for p in self.processes):
                     raise RuntimeError(f"a server exited before {url} answered")
@@ -99,16 +140,22 @@ class Stack:
                     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
                 time.sleep(0.5)
 
+    def stop_one(self, name: str) -> None:
+        """Stop one server (tests stop Rasa to prove nothing is lost)."""
+        process = self.named.pop(name, None)
+        if process is None:
+            return
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        self.processes.clear()
+        for name in reversed(list(self.named)):
+            self.stop_one(name)
 
 
 def _answers(url: str) -> bool:

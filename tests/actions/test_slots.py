@@ -98,7 +98,10 @@ async def test_language_entity_changes_it_and_unreviewed_catalog_is_announced(
         language_guess=conversation.guess("qu"),
     )
     assert (await run(tracker, dispatcher, domain_dict))["language"] == "qu"
-    assert responses(dispatcher) == ["utter_language_unreviewed"]
+    assert responses(dispatcher) == [
+        "utter_language_unreviewed",
+        "utter_signal_language",
+    ]
     assert dispatcher.messages[0]["language"] == "qu"
 
 
@@ -107,6 +110,9 @@ async def test_bare_language_name_changes_it(
 ) -> None:
     tracker = conversation.tracker("Kreyòl", intent="greet", slots={"language": "fr"})
     assert (await run(tracker, dispatcher, domain_dict))["language"] == "ht"
+    # The hotline learns the new language from the signal that ends the list.
+    assert dispatcher.messages[-1]["response"] == "utter_signal_language"
+    assert dispatcher.messages[-1]["language"] == "ht"
 
 
 async def test_topic_follows_the_question_but_not_inside_the_country_form(

@@ -1,0 +1,64 @@
+"""Aliada's hotline: the Flask app that routes every message and owns each
+conversation (Twilio SMS, WhatsApp and voice; the web chat API; health)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from hotline import config, metrics
+from hotline.extensions import db, migrate
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(
+            app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+        ).parent.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+
+    from hotline import cli, health, sms, voice, webchat
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(sms.bp)
+    app.register_blueprint(voice.bp)
+    app.register_blueprint(webchat.bp)
+    cli.init_app(app)
+    _answer_errors_plainly(app)
+    return app
+
+
+def _answer_errors_plainly(app: Flask) -> None:
+    """No stack trace ever reaches a caller; JSON for the API, text elsewhere."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response | tuple[Any, int]:
+        if request.path.startswith("/webchat/api/"):
+            return jsonify(error=error.name, status=error.code), error.code or 500
+        return Response(error.name, status=error.code, mimetype="text/plain")
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> Response | tuple[Any, int]:
+        logging.getLogger("hotline").exception("unexpected error on %s", request.path)
+        metrics.ERRORS.inc()
+        db.session.rollback()
+        if request.path.startswith("/webchat/api/"):
+            return jsonify(error="Internal Server Error", status=500), 500
+        return Response("Internal Server Error", status=500, mimetype="text/plain")

@@ -1,0 +1,102 @@
+"""Talking to Rasa through its REST channel, with a deadline.
+
+Rasa only decides what to say; the hotline owns the conversation. A turn comes
+back as the person's messages plus the signals the bot sends as custom payloads
+(hand-off, language, delete data), which the person never sees. An empty answer
+is a failure (Rasa answers ``[]`` when something inside it broke).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+
+class BotUnavailable(Exception):
+    """Rasa could not be reached in time, failed, or said nothing."""
+
+
+@dataclass(frozen=True)
+class Handoff:
+    reason: str
+    priority: str
+
+
+@dataclass
+class BotTurn:
+    texts: list[str] = field(default_factory=list)
+    buttons: list[list[dict[str, str]]] = field(default_factory=list)
+    language: str | None = None
+    handoff: Handoff | None = None
+    delete_data: bool = False
+    seconds: float = 0.0
+
+
+def parse_turn(messages: list[dict[str, Any]]) -> BotTurn:
+    """Split Rasa's REST answer into what the person sees and the signals."""
+    turn = BotTurn()
+    for message in messages:
+        custom = message.get("custom")
+        if isinstance(custom, dict):
+            if isinstance(handoff := custom.get("handoff"), dict):
+                turn.handoff = Handoff(
+                    reason=str(handoff.get("reason") or "request"),
+                    priority=str(handoff.get("priority") or "normal"),
+                )
+                turn.language = str(handoff.get("language") or "") or turn.language
+            if isinstance(language := custom.get("language"), str) and language:
+                turn.language = language
+            if isinstance(custom.get("delete_data"), dict):
+                turn.delete_data = True
+        if isinstance(text := message.get("text"), str) and text.strip():
+            turn.texts.append(text)
+            turn.buttons.append(
+                [
+                    {
+                        "title": str(b.get("title", "")),
+                        "payload": str(b.get("payload", "")),
+                    }
+                    for b in message.get("buttons") or []
+                    if isinstance(b, dict)
+                ]
+            )
+    return turn
+
+
+class BotClient:
+    def __init__(self, base_url: str, token: str = "", timeout: float = 8.0) -> None:
+        self.webhook = f"{base_url.rstrip('/')}/webhooks/rest/webhook"
+        self.health = f"{base_url.rstrip('/')}/"
+        self.params = {"token": token} if token else {}
+        self.timeout = timeout
+        self.session = requests.Session()
+
+    def send(self, sender: str, text: str, metadata: dict[str, Any]) -> BotTurn:
+        started = time.perf_counter()
+        try:
+            response = self.session.post(
+                self.webhook,
+                json={"sender": sender, "message": text, "metadata": metadata},
+                params=self.params,
+                timeout=self.timeout,
+            )
+            response.raise_for_status()
+            messages = response.json()
+        except (requests.RequestException, ValueError) as error:
+            raise BotUnavailable(type(error).__name__) from error
+        if not isinstance(messages, list) or not messages:
+            raise BotUnavailable("empty answer")
+        turn = parse_turn([m for m in messages if isinstance(m, dict)])
+        if not turn.texts:
+            raise BotUnavailable("no text in answer")
+        turn.seconds = time.perf_counter() - started
+        return turn
+
+    def is_ready(self) -> bool:
+        try:
+            return self.session.get(self.health, timeout=2).ok
+        except requests.RequestException:
+            return False

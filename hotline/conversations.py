@@ -1,0 +1,320 @@
+"""One message from a person, whatever the channel: keep it, ask the bot, answer.
+
+The hotline owns each conversation. A message is stored before the bot is asked,
+so nothing is lost if the bot or this process fails; when the bot cannot answer,
+the message is marked for a person and the caller gets a short answer in their
+language with the hotline and emergency numbers. Channels (SMS, voice, web chat)
+only translate their protocol to and from ``Incoming`` and ``Outcome``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.languages import SUPPORTED_LANGUAGES
+from hotline import metrics, texts
+from hotline.bot_client import BotClient, BotUnavailable, Handoff
+from hotline.extensions import db
+from hotline.models import (
+    Conversation,
+    ConversationEvent,
+    Message,
+    MessageStatus,
+    State,
+    new_rasa_sender,
+    utcnow,
+)
+from hotline.privacy import conversation_key, pseudonym
+
+log = logging.getLogger(__name__)
+
+MAX_STORED_CHARS = 10_000
+MAX_BOT_CHARS = 1_000
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def clean_text(raw: str) -> str:
+    """Printable, NFC-normalised text; a leading ``/`` cannot reach Rasa as an
+    intent (``/restart`` would reset or un-pause a conversation)."""
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", raw)).strip()
+    return text.lstrip("/").strip()
+
+
+@dataclass
+class Incoming:
+    channel: str
+    address: str  # phone number or web session id: hashed here, never stored
+    text: str
+    provider_id: str | None = None
+    # A fresh, explicit choice (the voice menu, the widget's picker); the bot
+    # otherwise follows the language the person writes in.
+    language_choice: str | None = None
+
+
+@dataclass
+class Outcome:
+    conversation: Conversation
+    texts: list[str] = field(default_factory=list)
+    buttons: list[list[dict[str, str]]] = field(default_factory=list)
+    handoff: Handoff | None = None
+    duplicate: bool = False
+    fallback: bool = False
+
+    @property
+    def language(self) -> str:
+        return self.conversation.language or fallback_languages()[0]
+
+
+def fallback_languages() -> list[str]:
+    """Languages for a person whose language we do not know yet."""
+    return current_app.config.get("UNKNOWN_LANGUAGE_ANSWERS", ["es", "en"])
+
+
+def bot_client() -> BotClient:
+    client = current_app.extensions.get("aliada_bot")
+    if client is None:
+        client = BotClient(
+            current_app.config["RASA_URL"],
+            current_app.config["RASA_TOKEN"],
+            current_app.config["BOT_TIMEOUT_SECONDS"],
+        )
+        current_app.extensions["aliada_bot"] = client
+    return client
+
+
+def find_or_start(channel: str, address: str) -> Conversation:
+    key = conversation_key(channel, address)
+    conversation = db.session.scalar(
+        select(Conversation).where(Conversation.key == key)
+    )
+    if conversation is not None:
+        return conversation
+    conversation = Conversation(key=key, channel=channel, rasa_sender=new_rasa_sender())
+    db.session.add(conversation)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same person's other message started it first
+        db.session.rollback()
+        conversation = db.session.scalar(
+            select(Conversation).where(Conversation.key == key)
+        )
+    return conversation
+
+
+def record_event(
+    conversation: Conversation, kind: str, detail: str | None = None
+) -> None:
+    db.session.add(
+        ConversationEvent(conversation=conversation, kind=kind, detail=detail)
+    )
+
+
+def keep(
+    conversation: Conversation, text: str, status: str, provider_id: str | None = None
+) -> Message | None:
+    """Store one incoming message; None when this delivery was already stored."""
+    message = Message(
+        conversation=conversation,
+        direction="in",
+        text=text[:MAX_STORED_CHARS],
+        status=status,
+        provider_id=provider_id,
+    )
+    db.session.add(message)
+    conversation.last_message_at = utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return message
+
+
+def already_delivered(provider_id: str | None) -> bool:
+    if not provider_id:
+        return False
+    return (
+        db.session.scalar(select(Message.id).where(Message.provider_id == provider_id))
+        is not None
+    )
+
+
+def is_flooding(conversation: Conversation) -> bool:
+    """More messages in the last minute than a person types (across workers)."""
+    since = utcnow() - timedelta(minutes=1)
+    recent = db.session.scalar(
+        select(func.count(Message.id)).where(
+            Message.conversation_id == conversation.id,
+            Message.direction == "in",
+            Message.created_at >= since,
+        )
+    )
+    return (recent or 0) >= current_app.config["RATE_LIMIT_PER_MINUTE"]
+
+
+def _last_incoming_status(conversation: Conversation) -> str | None:
+    return db.session.scalar(
+        select(Message.status)
+        .where(Message.conversation_id == conversation.id, Message.direction == "in")
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+
+
+def unavailable_answer(language: str | None) -> str:
+    numbers = {
+        "emergency": current_app.config["EMERGENCY_NUMBER"],
+        "hotline": current_app.config["HOTLINE_NUMBER"],
+    }
+    if language:
+        return texts.BOT_UNAVAILABLE(language, **numbers)
+    return "\n\n".join(
+        texts.BOT_UNAVAILABLE(code, **numbers) for code in fallback_languages()
+    )
+
+
+def choose_language(conversation: Conversation, choice: str | None) -> str | None:
+    """A supported, new choice becomes the conversation's language at once."""
+    if choice in SUPPORTED_LANGUAGES and choice != conversation.language:
+        conversation.language = choice
+        record_event(conversation, "language", choice)
+        return choice
+    return None
+
+
+def request_person(conversation: Conversation, reason: str, priority: str) -> None:
+    """Hand-off as a state change plus an event (operators pick it up)."""
+    if conversation.state == State.BOT:
+        conversation.state = State.WAITING
+    conversation.handoff_reason = reason
+    conversation.handoff_priority = _higher(conversation.handoff_priority, priority)
+    record_event(conversation, "handoff", f"{reason}/{priority}")
+    metrics.HANDOFFS.labels(conversation.channel, priority).inc()
+
+
+_PRIORITY_ORDER = ("normal", "high", "urgent")
+
+
+def _higher(current: str | None, new: str) -> str:
+    ranks = {name: rank for rank, name in enumerate(_PRIORITY_ORDER)}
+    if current is None or ranks.get(new, 0) > ranks.get(current, 0):
+        return new
+    return current
+
+
+def forget_transcript(conversation: Conversation) -> None:
+    """The person asked us to delete their data: their messages go now, and
+    Rasa gets a fresh conversation id."""
+    for message in list(conversation.messages):
+        db.session.delete(message)
+    conversation.rasa_sender = new_rasa_sender()
+    conversation.handoff_reason = None
+    record_event(conversation, "data_deleted")
+
+
+def handle(incoming: Incoming) -> Outcome:
+    """Keep the message, ask the bot, keep its answer; never lose the message."""
+    conversation = find_or_start(incoming.channel, incoming.address)
+    outcome = Outcome(conversation=conversation)
+    if already_delivered(incoming.provider_id):
+        outcome.duplicate = True
+        return outcome
+    text = clean_text(incoming.text)
+    fresh_language = choose_language(conversation, incoming.language_choice)
+    metrics.MESSAGES.labels(incoming.channel, conversation.language or "unknown").inc()
+
+    if is_flooding(conversation):
+        # One polite answer per flood; every message is kept for a person.
+        answered_before = _last_incoming_status(conversation) == MessageStatus.HELD
+        if keep(conversation, text, MessageStatus.HELD, incoming.provider_id) is None:
+            outcome.duplicate = True
+            return outcome
+        metrics.REJECTED.labels(incoming.channel, "rate_limited").inc()
+        log.info("conversation %s: flood, message held", pseudonym(conversation.key))
+        if not answered_before:
+            outcome.texts = [texts.RATE_LIMITED(outcome.language)]
+        return outcome
+
+    if not text:
+        if (
+            keep(conversation, text, MessageStatus.ANSWERED, incoming.provider_id)
+            is None
+        ):
+            outcome.duplicate = True
+            return outcome
+        outcome.texts = [texts.EMPTY_MESSAGE(outcome.language)]
+        return outcome
+
+    message = keep(conversation, text, MessageStatus.ANSWERED, incoming.provider_id)
+    if message is None:
+        outcome.duplicate = True
+        return outcome
+
+    metadata: dict[str, str] = {"channel": incoming.channel}
+    if fresh_language:
+        metadata["language"] = fresh_language
+    try:
+        turn = bot_client().send(
+            conversation.rasa_sender, text[:MAX_BOT_CHARS], metadata
+        )
+    except BotUnavailable as error:
+        message.status = MessageStatus.FOR_PERSON
+        request_person(conversation, "bot_unavailable", "normal")
+        metrics.FALLBACKS.labels(incoming.channel, str(error)).inc()
+        log.warning(
+            "conversation %s: bot unavailable (%s); message kept for a person",
+            pseudonym(conversation.key),
+            error,
+        )
+        outcome.fallback = True
+        outcome.texts = [unavailable_answer(conversation.language)]
+        _store_replies(conversation, outcome.texts)
+        db.session.commit()
+        return outcome
+
+    metrics.BOT_LATENCY.labels(incoming.channel).observe(turn.seconds)
+    if turn.language in SUPPORTED_LANGUAGES:
+        conversation.language = turn.language
+    if turn.handoff:
+        request_person(conversation, turn.handoff.reason, turn.handoff.priority)
+    outcome.texts, outcome.buttons, outcome.handoff = (
+        turn.texts,
+        turn.buttons,
+        turn.handoff,
+    )
+    if turn.delete_data:
+        forget_transcript(conversation)
+    else:
+        _store_replies(conversation, turn.texts)
+    db.session.commit()
+    return outcome
+
+
+def _store_replies(conversation: Conversation, replies: list[str]) -> None:
+    for reply in replies:
+        db.session.add(
+            Message(
+                conversation=conversation,
+                direction="out",
+                text=reply,
+                status=MessageStatus.SENT,
+            )
+        )
+
+
+def mark_for_person(provider_id: str) -> None:
+    message = db.session.scalar(
+        select(Message).where(Message.provider_id == provider_id)
+    )
+    if message is not None:
+        message.status = MessageStatus.FOR_PERSON

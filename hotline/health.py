@@ -1,0 +1,42 @@
+"""``/healthz`` (the process answers), ``/readyz`` (Rasa and the database
+answer) and ``/metrics`` (Prometheus, no personal data)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+from sqlalchemy import text
+
+from hotline import metrics
+from hotline.conversations import bot_client
+from hotline.extensions import db
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[Response, int]:
+    checks = {"database": _database_answers(), "rasa": bot_client().is_ready()}
+    ready = all(checks.values())
+    return jsonify(status="ready" if ready else "not ready", checks=checks), (
+        200 if ready else 503
+    )
+
+
+@bp.get("/metrics")
+def metrics_page() -> Response:
+    body, content_type = metrics.exposition()
+    return Response(body, content_type=content_type)
+
+
+def _database_answers() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        db.session.rollback()
+        return False

@@ -1,0 +1,144 @@
+"""``POST /twilio/sms``: one SMS or WhatsApp message in, TwiML replies out.
+
+Keywords first (STOP, START, HELP in every language), then the bot through the
+conversation service. ``/twilio/sms/fallback`` is the number's fallback URL:
+Twilio calls it when the main URL failed or took longer than 15 s, so it answers
+without the bot and keeps the message for a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, abort, current_app, request
+
+from hotline import conversations, metrics, texts, twiml
+from hotline.conversations import Incoming, Outcome
+from hotline.extensions import db
+from hotline.models import Channel, MessageStatus
+from hotline.sms.keywords import Keyword, find_keyword
+from hotline.sms.segments import compose
+from hotline.twilio_security import twilio_only
+
+bp = Blueprint("sms", __name__, url_prefix="/twilio/sms")
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    sender: str
+    body: str
+    message_sid: str
+    channel: str
+
+
+def parse_webhook(form: dict[str, str]) -> InboundSms | None:
+    """Twilio's parameters, or None when the ones we need are missing."""
+    sender = form.get("From", "").strip()
+    sid = form.get("MessageSid", "").strip() or form.get("SmsSid", "").strip()
+    if not sender or not sid:
+        return None
+    channel = Channel.WHATSAPP if sender.startswith("whatsapp:") else Channel.SMS
+    return InboundSms(
+        sender=sender, body=form.get("Body", ""), message_sid=sid, channel=channel
+    )
+
+
+def _numbers() -> dict[str, str]:
+    return {
+        "emergency": current_app.config["EMERGENCY_NUMBER"],
+        "hotline": current_app.config["HOTLINE_NUMBER"],
+    }
+
+
+def _reply(texts_: list[str], channel: str) -> Response:
+    bodies = compose(texts_, sms=channel == Channel.SMS)
+    return twiml.twiml_response(twiml.messages(bodies))
+
+
+def _inbound() -> InboundSms:
+    inbound = parse_webhook(request.form.to_dict())
+    if inbound is None:
+        metrics.REJECTED.labels(request.path, "missing_parameters").inc()
+        abort(400)
+    return inbound
+
+
+def _answer_keyword(inbound: InboundSms) -> Response | None:
+    """STOP, START and HELP; None when the message is not one of them."""
+    found = find_keyword(inbound.body)
+    conversation = conversations.find_or_start(inbound.channel, inbound.sender)
+    if found is None and not conversation.opted_out:
+        return None
+    if conversations.already_delivered(inbound.message_sid):
+        return _reply([], inbound.channel)
+    keyword, keyword_language = found or (None, None)
+    language = conversation.language or keyword_language
+    if keyword is Keyword.START and conversation.opted_out:
+        conversation.opted_out = False
+        conversations.record_event(conversation, "opted_in")
+        conversations.keep(
+            conversation, inbound.body, MessageStatus.ANSWERED, inbound.message_sid
+        )
+        return _reply([texts.SMS_STARTED(language)], inbound.channel)
+    if conversation.opted_out:
+        # The line stays silent until START; the message still waits for a person.
+        conversations.keep(
+            conversation, inbound.body, MessageStatus.FOR_PERSON, inbound.message_sid
+        )
+        return _reply([], inbound.channel)
+    if keyword is Keyword.STOP:
+        conversation.opted_out = True
+        conversations.record_event(conversation, "opted_out")
+        conversations.keep(
+            conversation, inbound.body, MessageStatus.ANSWERED, inbound.message_sid
+        )
+        return _reply([texts.SMS_STOPPED(language)], inbound.channel)
+    if keyword is Keyword.HELP:
+        conversations.keep(
+            conversation, inbound.body, MessageStatus.ANSWERED, inbound.message_sid
+        )
+        return _reply([texts.SMS_HELP(language, **_numbers())], inbound.channel)
+    return None
+
+
+@bp.post("")
+@twilio_only
+def incoming() -> Response:
+    inbound = _inbound()
+    if (answer := _answer_keyword(inbound)) is not None:
+        return answer
+    outcome: Outcome = conversations.handle(
+        Incoming(
+            channel=inbound.channel,
+            address=inbound.sender,
+            text=inbound.body,
+            provider_id=inbound.message_sid,
+        )
+    )
+    if outcome.duplicate:
+        return _reply([], inbound.channel)
+    return _reply(outcome.texts, inbound.channel)
+
+
+@bp.post("/fallback")
+@twilio_only
+def fallback() -> Response:
+    """Twilio gave up on the main URL: answer at once, keep it for a person."""
+    inbound = _inbound()
+    conversation = conversations.find_or_start(inbound.channel, inbound.sender)
+    metrics.FALLBACKS.labels(inbound.channel, "twilio_fallback").inc()
+    if conversation.opted_out:
+        return _reply([], inbound.channel)
+    stored = conversations.keep(
+        conversation,
+        conversations.clean_text(inbound.body),
+        MessageStatus.FOR_PERSON,
+        inbound.message_sid,
+    )
+    if stored is None:  # the main URL stored it, then was too slow to answer
+        conversations.mark_for_person(inbound.message_sid)
+    conversations.request_person(conversation, "bot_unavailable", "normal")
+    db.session.commit()
+    return _reply(
+        [conversations.unavailable_answer(conversation.language)], inbound.channel
+    )

@@ -1,0 +1,54 @@
+"""Every text the hotline itself says, as catalog entries (``locales/``).
+
+Bot answers come from Rasa's NLG; these are the hotline's own: keyword replies,
+the answer when the bot cannot be reached, the voice menu, web chat errors.
+``Text(context, source)`` marks a source text for ``pybabel extract`` (keyword
+``Text:1c,2``) and renders it in a language through the same catalogs and
+fall-back chains as the bot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.catalogs import translate
+
+
+@dataclass(frozen=True)
+class Text:
+    context: str
+    source: str
+
+    def __call__(self, language: str | None, **values: object) -> str:
+        text = translate(self.context, self.source, language or "en")
+        return text % values if values else text
+
+
+SMS_HELP = Text(
+    "hotline_sms_help",
+    "Aliada: free, confidential information line for people who may be exploited "
+    "or trafficked. Write your question in your own words. In danger, call "
+    "%(emergency)s. Hotline: %(hotline)s. To stop messages, write STOP.",
+)
+SMS_STOPPED = Text(
+    "hotline_sms_stopped",
+    "You will get no more messages from this number. To start again, write START.",
+)
+SMS_STARTED = Text(
+    "hotline_sms_started",
+    "Welcome back to Aliada. Write your question in your own words.",
+)
+BOT_UNAVAILABLE = Text(
+    "hotline_bot_unavailable",
+    "We got your message and a person will read it. We cannot answer right now. "
+    "In danger, call %(emergency)s. Hotline: %(hotline)s.",
+)
+RATE_LIMITED = Text(
+    "hotline_rate_limited",
+    "We are getting many messages from you at once. We keep all of them; please "
+    "wait a moment before writing again.",
+)
+EMPTY_MESSAGE = Text(
+    "hotline_empty_message",
+    "Your message arrived empty. Write your question in words, or write HELP.",
+)

@@ -1,0 +1,18 @@
+"""TwiML for messaging, built by pure functions and tested by parsing the XML."""
+
+from __future__ import annotations
+
+from flask import Response
+from twilio.twiml.messaging_response import MessagingResponse
+
+
+def messages(bodies: list[str]) -> str:
+    """``<Response>`` with one ``<Message>`` per body (none: Twilio sends nothing)."""
+    response = MessagingResponse()
+    for body in bodies:
+        response.message(body)
+    return str(response)
+
+
+def twiml_response(xml: str) -> Response:
+    return Response(xml, mimetype="application/xml")
