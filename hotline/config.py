@@ -37,8 +37,9 @@ def from_environment() -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{ROOT / '.hotline' / 'hotline.db'}"
         ),
-        # Keys the conversation hashes; a random one per start would split every
-        # conversation at each restart, so production must set it.
+        # Keys the conversation hashes. Unset, each process draws its own and
+        # conversations split between workers and restarts: production sets it
+        # (`make run` keeps a development one in .hotline/).
         "CONVERSATION_KEY_SECRET": os.environ.get("CONVERSATION_KEY_SECRET")
         or secrets.token_hex(32),
         "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN", ""),
