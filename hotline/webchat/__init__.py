@@ -1,5 +1,5 @@
-"""Placeholder: the webchat blueprint."""
+"""The web chat: the JSON API the chat widget talks to (``/webchat/api/v1``)."""
 
-from flask import Blueprint
+from hotline.webchat.routes import bp
 
-bp = Blueprint("webchat", __name__)
+__all__ = ["bp"]

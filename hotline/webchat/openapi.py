@@ -1,0 +1,195 @@
+"""The web chat API described as OpenAPI 3.1, built from the same limits the
+routes enforce (so the document cannot drift from the code), served at
+``GET /webchat/api/v1/openapi.json``. Tests validate real answers against it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.languages import SUPPORTED_LANGUAGES
+from hotline.webchat.payload import MAX_TEXT_CHARS
+from hotline.webchat.sessions import SESSION_ID_PATTERN
+
+API_PREFIX = "/webchat/api/v1"
+
+
+def _ref(kind: str, name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": _json(_ref("schemas", "Error"))}
+
+
+SCHEMAS: dict[str, Any] = {
+    "SessionId": {
+        "type": "string",
+        "pattern": SESSION_ID_PATTERN,
+        "description": "Random and secret: whoever holds it can continue the "
+        "conversation. Keep it in memory only, never in cookies or storage.",
+    },
+    "Language": {"type": "string", "enum": list(SUPPORTED_LANGUAGES)},
+    "Session": {
+        "type": "object",
+        "required": ["session_id"],
+        "additionalProperties": False,
+        "properties": {"session_id": _ref("schemas", "SessionId")},
+    },
+    "MessageRequest": {
+        "type": "object",
+        "required": ["session_id", "text"],
+        "description": "Unknown fields are ignored.",
+        "properties": {
+            "session_id": _ref("schemas", "SessionId"),
+            "text": {
+                "type": "string",
+                "maxLength": MAX_TEXT_CHARS,
+                "description": "What the person wrote; empty text gets a short "
+                "reminder. A button is answered by sending its payload as text.",
+            },
+            "language": {
+                "oneOf": [_ref("schemas", "Language"), {"type": "null"}],
+                "description": "The language the person picked in the widget, or "
+                "null to let the bot follow the language they write in.",
+            },
+        },
+    },
+    "Button": {
+        "type": "object",
+        "required": ["title", "payload"],
+        "additionalProperties": False,
+        "properties": {
+            "title": {"type": "string"},
+            "payload": {
+                "type": "string",
+                "description": "The text to send as the next message when the "
+                "button is pressed (its title).",
+            },
+        },
+    },
+    "Reply": {
+        "type": "object",
+        "required": ["text", "buttons"],
+        "additionalProperties": False,
+        "properties": {
+            "text": {"type": "string"},
+            "buttons": {"type": "array", "items": _ref("schemas", "Button")},
+        },
+    },
+    "MessageResponse": {
+        "type": "object",
+        "required": ["replies", "language", "handoff"],
+        "additionalProperties": False,
+        "properties": {
+            "replies": {"type": "array", "items": _ref("schemas", "Reply")},
+            "language": {
+                **_ref("schemas", "Language"),
+                "description": "The language the conversation is in now.",
+            },
+            "handoff": {
+                "type": ["string", "null"],
+                "description": "Why the bot asked for a person in this turn "
+                "(e.g. request_human, emergency, interpreter), else null.",
+            },
+        },
+    },
+    "Error": {
+        "type": "object",
+        "required": ["error", "status"],
+        "additionalProperties": False,
+        "properties": {
+            "error": {
+                "type": "string",
+                "description": "For developers, in English; widgets show their "
+                "own text for each status.",
+            },
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        },
+    },
+}
+
+RESPONSES: dict[str, Any] = {
+    "BadRequest": _error(
+        "Malformed JSON, invalid UTF-8, or a missing or wrongly typed field (the "
+        "message names it); a session id that is not random enough; an "
+        "unsupported language."
+    ),
+    "Forbidden": _error("The request's Origin may not use this API."),
+    "TooLarge": _error(
+        f"The body is larger than the server's limit, or the text is longer "
+        f"than {MAX_TEXT_CHARS} characters."
+    ),
+    "UnsupportedMediaType": _error("The body is not application/json."),
+    "ServerError": _error("Something failed on our side; nothing else is said."),
+}
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Aliada web chat API",
+        "version": "1.0.0",
+        "description": "The API behind Aliada's chat widget. Create a session, "
+        "then send the person's messages with it; each answer holds the bot's "
+        "replies in the conversation's language. Browsers may call it only from "
+        "the hotline's own pages and the configured origins (CORS, no "
+        "credentials).",
+    },
+    "paths": {
+        f"{API_PREFIX}/sessions": {
+            "post": {
+                "operationId": "createSession",
+                "summary": "Start a new conversation: a fresh random session id.",
+                "responses": {
+                    "201": {
+                        "description": "A new session id.",
+                        "content": _json(_ref("schemas", "Session")),
+                    },
+                    "403": _ref("responses", "Forbidden"),
+                    "500": _ref("responses", "ServerError"),
+                },
+            }
+        },
+        f"{API_PREFIX}/messages": {
+            "post": {
+                "operationId": "sendMessage",
+                "summary": "One message from the person; the bot's replies.",
+                "requestBody": {
+                    "required": True,
+                    "content": _json(_ref("schemas", "MessageRequest")),
+                },
+                "responses": {
+                    "200": {
+                        "description": "The replies (the bot's, or a short "
+                        "notice when the bot cannot answer or the person writes "
+                        "too fast; their messages are kept for a person).",
+                        "content": _json(_ref("schemas", "MessageResponse")),
+                    },
+                    "400": _ref("responses", "BadRequest"),
+                    "403": _ref("responses", "Forbidden"),
+                    "413": _ref("responses", "TooLarge"),
+                    "415": _ref("responses", "UnsupportedMediaType"),
+                    "500": _ref("responses", "ServerError"),
+                },
+            }
+        },
+        f"{API_PREFIX}/openapi.json": {
+            "get": {
+                "operationId": "getOpenApi",
+                "summary": "This document.",
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 3.1 document.",
+                        "content": _json({"type": "object"}),
+                    },
+                    "403": _ref("responses", "Forbidden"),
+                },
+            }
+        },
+    },
+    "components": {"schemas": SCHEMAS, "responses": RESPONSES},
+}

@@ -1,0 +1,154 @@
+"""The OpenAPI document tells the truth: its schemas are valid JSON Schema
+(2020-12, as OpenAPI 3.1 requires), every status the API answers is documented,
+and real answers validate against the documented schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from hotline.webchat.openapi import OPENAPI
+
+DOCUMENT = "/webchat/api/v1/openapi.json"
+SESSIONS = "/webchat/api/v1/sessions"
+MESSAGES = "/webchat/api/v1/messages"
+BASE = "urn:aliada:webchat-openapi"
+SESSION_ID = "S" * 43
+
+
+def validator_for(document: dict[str, Any], pointer: str) -> Draft202012Validator:
+    """A validator for one schema inside the document, its $refs resolved there."""
+    registry = Registry().with_resource(
+        BASE, Resource.from_contents(document, default_specification=DRAFT202012)
+    )
+    return Draft202012Validator({"$ref": f"{BASE}#{pointer}"}, registry=registry)
+
+
+def escaped(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+def documented_schema(document: dict[str, Any], method: str, path: str, status: int):
+    """JSON pointer to the schema documented for this answer (through a $ref)."""
+    responses = document["paths"][path][method]["responses"]
+    assert str(status) in responses, f"{method} {path} answers {status} undocumented"
+    pointer = f"/paths/{escaped(path)}/{method}/responses/{status}"
+    if ref := responses[str(status)].get("$ref"):
+        pointer = ref.removeprefix("#")
+    return f"{pointer}/content/{escaped('application/json')}/schema"
+
+
+def assert_matches_document(
+    document: dict[str, Any], method: str, path: str, response: Any
+) -> None:
+    pointer = documented_schema(document, method, path, response.status_code)
+    assert response.mimetype == "application/json"
+    validator_for(document, pointer).validate(response.json)
+
+
+@pytest.fixture
+def document(client: FlaskClient) -> dict[str, Any]:
+    response = client.get(DOCUMENT)
+    assert response.status_code == 200
+    return response.json
+
+
+def test_the_document_is_openapi_3_1_with_both_routes(
+    document: dict[str, Any],
+) -> None:
+    assert document == OPENAPI
+    assert document["openapi"].startswith("3.1.")
+    assert {"post"} <= document["paths"][SESSIONS].keys()
+    assert {"post"} <= document["paths"][MESSAGES].keys()
+
+
+@pytest.mark.parametrize("name", sorted(OPENAPI["components"]["schemas"]))
+def test_every_component_schema_is_valid_json_schema(name: str) -> None:
+    Draft202012Validator.check_schema(OPENAPI["components"]["schemas"][name])
+
+
+def test_every_ref_points_at_something(document: dict[str, Any]) -> None:
+    def refs(node: Any):
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                yield node["$ref"]
+            for value in node.values():
+                yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    for ref in refs(document):
+        target: Any = document
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part]
+        assert isinstance(target, dict), ref
+
+
+def test_real_answers_match_the_document(
+    app: Flask, client: FlaskClient, document: dict[str, Any]
+) -> None:
+    session = client.post(SESSIONS)
+    session_id = session.json["session_id"]
+    answers = [
+        ("post", SESSIONS, session),
+        (
+            "post",
+            SESSIONS,
+            client.post(SESSIONS, headers={"Origin": "https://x.example"}),
+        ),
+        (
+            "post",
+            MESSAGES,
+            client.post(
+                MESSAGES,
+                json={"session_id": session_id, "text": "hi", "language": "pt"},
+            ),
+        ),
+        ("post", MESSAGES, client.post(MESSAGES, json={"session_id": "1", "text": ""})),
+        (
+            "post",
+            MESSAGES,
+            client.post(MESSAGES, json={"session_id": session_id, "text": "a" * 4001}),
+        ),
+        ("post", MESSAGES, client.post(MESSAGES, data="hi", content_type="text/plain")),
+        (
+            "post",
+            MESSAGES,
+            client.post(MESSAGES, json={}, headers={"Origin": "https://x.example"}),
+        ),
+        ("get", DOCUMENT, client.get(DOCUMENT)),
+    ]
+    statuses = [response.status_code for _, _, response in answers]
+    assert statuses == [201, 403, 200, 400, 413, 415, 403, 200]
+    for method, path, response in answers:
+        assert_matches_document(document, method, path, response)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"session_id": SESSION_ID, "text": "hola"},
+        {"session_id": SESSION_ID, "text": "", "language": None},
+        {"session_id": SESSION_ID, "text": "hi", "language": "qu", "extra": 1},
+        {"session_id": SESSION_ID, "text": "a" * 4000},
+        {"session_id": SESSION_ID, "text": "a" * 4001},
+        {"session_id": "1", "text": "hola"},
+        {"session_id": SESSION_ID, "text": "hola", "language": "de"},
+        {"session_id": SESSION_ID, "text": 5},
+        {"text": "hola"},
+        {"session_id": SESSION_ID},
+    ],
+)
+def test_the_request_schema_accepts_exactly_what_the_api_accepts(
+    client: FlaskClient, document: dict[str, Any], body: dict[str, Any]
+) -> None:
+    request_schema = validator_for(document, "/components/schemas/MessageRequest")
+    accepted = client.post(MESSAGES, json=body).status_code == 200
+    assert request_schema.is_valid(body) == accepted
