@@ -1,0 +1,688 @@
+"""What the hotline costs on top of Rasa: the same conversations sent straight to
+Rasa's REST channel, through ``/twilio/sms`` (signed as Twilio signs) and through
+the web chat API, side by side in one run (``make bench``, the line must be up).
+
+Conversations of 4-6 ordinary messages in en, es, pt and fr (no emergency
+wording, so the numbers stay representative) run at 1 and at 10 at a time. The
+paths are interleaved in one pool, the same script in the same round for each,
+so whatever else the machine does hits every path alike. Each conversation uses
+a fresh sender, phone number or session, and stays under the hotline's limit of
+12 messages a minute. Latencies are per message (``time.perf_counter``); a
+non-200 or empty answer counts as an error and is left out of the percentiles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import secrets
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
+from hotline.simulate import SimulatorError, message_bodies, resolve_token, sign
+from hotline.simulate import sms_params as twilio_sms_params
+
+DIRECT, SMS, WEBCHAT = "rasa-direct", "hotline-sms", "hotline-webchat"
+PATHS = (DIRECT, SMS, WEBCHAT)
+CONCURRENCY = (1, 10)
+DEFAULT_CONVERSATIONS = 40  # x ~5 messages = ~200 messages per path and level
+OVERHEAD_TARGET = 0.10  # the hotline may add at most 10% to Rasa's own p50
+SMS_P95_TARGET_MS = 300.0  # at 10 conversations at a time
+REQUEST_TIMEOUT = 30.0
+RATE_LIMIT_PER_MINUTE = 12
+
+# What people write, in order: greeting, a need, the country the bot asks for,
+# another question, a person. Asking for a person comes last because it hands
+# the conversation over.
+SCRIPTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "en": (
+        (
+            "hello",
+            "I need a place to sleep tonight",
+            "Mexico",
+            "what are my rights as a worker?",
+            "can I talk to a person?",
+        ),
+        (
+            "hi there",
+            "where can I find a lawyer for free?",
+            "Colombia",
+            "thank you",
+        ),
+        (
+            "good morning",
+            "how do I contact my consulate?",
+            "Guatemala",
+            "is there a doctor who can see me?",
+            "Guatemala",
+            "I want to speak with someone",
+        ),
+    ),
+    "es": (
+        (
+            "hola",
+            "necesito un lugar para dormir hoy",
+            "México",
+            "cuáles son mis derechos?",
+            "quiero hablar con una persona",
+        ),
+        (
+            "buenas tardes",
+            "necesito un abogado gratis",
+            "Perú",
+            "gracias",
+        ),
+        (
+            "buenos días",
+            "cómo contacto a mi consulado?",
+            "Argentina",
+            "necesito ver a un médico",
+            "Argentina",
+            "puedo hablar con alguien?",
+        ),
+    ),
+    "pt": (
+        (
+            "olá",
+            "preciso de um lugar para dormir esta noite",
+            "Brasil",
+            "quais são os meus direitos?",
+            "quero falar com uma pessoa",
+        ),
+        (
+            "bom dia",
+            "preciso de um advogado gratuito",
+            "Portugal",
+            "obrigado",
+        ),
+        (
+            "boa tarde",
+            "como falo com o meu consulado?",
+            "Paraguai",
+            "preciso de um médico",
+            "Paraguai",
+            "posso falar com alguém?",
+        ),
+    ),
+    "fr": (
+        (
+            "bonjour",
+            "j'ai besoin d'un endroit pour dormir ce soir",
+            "Canada",
+            "quels sont mes droits?",
+            "je veux parler à une personne",
+        ),
+        (
+            "salut",
+            "je cherche un avocat gratuit",
+            "Haïti",
+            "merci",
+        ),
+        (
+            "bonsoir",
+            "comment contacter mon consulat?",
+            "Canada",
+            "j'ai besoin de voir un médecin",
+            "Canada",
+            "je peux parler à quelqu'un?",
+        ),
+    ),
+}
+
+
+def all_scripts() -> list[tuple[str, tuple[str, ...]]]:
+    """(language, messages), languages alternating so every round mixes them."""
+    by_language = [[(lang, s) for s in scripts] for lang, scripts in SCRIPTS.items()]
+    return [
+        item
+        for group in itertools.zip_longest(*by_language)
+        for item in group
+        if item is not None
+    ]
+
+
+# --- the three paths -------------------------------------------------------
+
+
+class Send(Protocol):
+    def __call__(self, text: str) -> str | None:
+        """Send one message; None when answered, else why it failed."""
+
+
+class Route(Protocol):
+    """One way into the bot; each conversation gets a fresh identity."""
+
+    name: str
+
+    def conversation(self) -> Send: ...
+
+
+class _PerThreadSession:
+    """One HTTP session per thread and route: connections are reused as a real
+    client's would be, and no session is shared between threads."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @property
+    def session(self) -> requests.Session:
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session
+
+
+def _http_failure(response: requests.Response) -> str | None:
+    return None if response.status_code == 200 else f"HTTP {response.status_code}"
+
+
+class DirectRasa(_PerThreadSession):
+    """Rasa's REST channel, called as the hotline itself calls it."""
+
+    name = DIRECT
+
+    def __init__(self, rasa_url: str) -> None:
+        super().__init__()
+        self.url = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
+
+    def conversation(self) -> Send:
+        sender = f"bench-{uuid.uuid4().hex}"
+
+        def send(text: str) -> str | None:
+            response = self.session.post(
+                self.url,
+                json={
+                    "sender": sender,
+                    "message": text,
+                    "metadata": {"channel": "sms"},
+                },
+                timeout=REQUEST_TIMEOUT,
+            )
+            if failure := _http_failure(response):
+                return failure
+            texts = [m.get("text") for m in response.json() if isinstance(m, dict)]
+            return None if any(texts) else "empty answer"
+
+        return send
+
+
+def random_phone_number() -> str:
+    """A fresh US number in the 555 range, so no run meets an earlier one."""
+    return f"+1555{secrets.randbelow(10**7):07d}"
+
+
+class TwilioSms(_PerThreadSession):
+    """``/twilio/sms``, form-encoded and signed exactly as Twilio sends it."""
+
+    name = SMS
+
+    def __init__(self, hotline_url: str, token: str) -> None:
+        super().__init__()
+        self.url = f"{hotline_url.rstrip('/')}/twilio/sms"
+        self.token = token
+
+    def conversation(self) -> Send:
+        sender = random_phone_number()
+
+        def send(text: str) -> str | None:
+            signed = sign(self.url, twilio_sms_params(text, sender=sender), self.token)
+            response = self.session.post(
+                signed.url,
+                data=signed.params,
+                headers=signed.headers,
+                timeout=REQUEST_TIMEOUT,
+            )
+            if failure := _http_failure(response):
+                return failure
+            return None if any(message_bodies(response.text)) else "empty answer"
+
+        return send
+
+
+class WebChat(_PerThreadSession):
+    """The web chat API; sessions from ``/sessions`` when the hotline has it,
+    else a random id (a new id starts a new conversation)."""
+
+    name = WEBCHAT
+
+    def __init__(self, hotline_url: str) -> None:
+        super().__init__()
+        self.api = f"{hotline_url.rstrip('/')}/webchat/api/v1"
+        self.has_sessions_endpoint: bool | None = None  # unknown until asked
+
+    def new_session_id(self) -> str:
+        if self.has_sessions_endpoint is not False:
+            response = self.session.post(
+                f"{self.api}/sessions", json={}, timeout=REQUEST_TIMEOUT
+            )
+            if response.status_code in (404, 405):
+                self.has_sessions_endpoint = False
+            else:
+                response.raise_for_status()
+                self.has_sessions_endpoint = True
+                return str(response.json()["session_id"])
+        return secrets.token_urlsafe(32)
+
+    def conversation(self) -> Send:
+        session_id = self.new_session_id()
+
+        def send(text: str) -> str | None:
+            response = self.session.post(
+                f"{self.api}/messages",
+                json={"session_id": session_id, "text": text, "language": None},
+                timeout=REQUEST_TIMEOUT,
+            )
+            if failure := _http_failure(response):
+                return failure
+            replies = response.json().get("replies") or []
+            texts = [r.get("text") for r in replies if isinstance(r, dict)]
+            return None if any(texts) else "empty answer"
+
+        return send
+
+
+# --- running ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    path: str
+    concurrency: int
+    milliseconds: float
+    failure: str | None = None
+
+
+def run_conversation(
+    path: Route, messages: Sequence[str], concurrency: int
+) -> list[Sample]:
+    """One person's messages, each after the previous answer, timed one by one."""
+    try:
+        send = path.conversation()
+    except (requests.RequestException, ValueError, KeyError) as error:
+        return [Sample(path.name, concurrency, 0.0, f"start: {type(error).__name__}")]
+    samples = []
+    for text in messages:
+        started = time.perf_counter()
+        try:
+            failure = send(text)
+        except (requests.RequestException, ValueError, AttributeError) as error:
+            # Unreachable, not JSON, or JSON of the wrong shape.
+            failure = type(error).__name__
+        elapsed = (time.perf_counter() - started) * 1000
+        samples.append(Sample(path.name, concurrency, elapsed, failure))
+    return samples
+
+
+def interleaved_jobs(
+    paths: Sequence[Route], conversations: int
+) -> list[tuple[Route, tuple[str, ...]]]:
+    """Round i sends the same script along every path, the paths' order turning
+    each round, so no path always goes first or last."""
+    scripts = all_scripts()
+    jobs = []
+    for round_ in range(conversations):
+        _, script = scripts[round_ % len(scripts)]
+        turn = round_ % len(paths)
+        for path in [*paths[turn:], *paths[:turn]]:
+            jobs.append((path, script))
+    return jobs
+
+
+def run_level(
+    paths: Sequence[Route], concurrency: int, conversations: int
+) -> tuple[list[Sample], float]:
+    """All paths' conversations, ``concurrency`` at a time; the wall time too."""
+    jobs = interleaved_jobs(paths, conversations)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = pool.map(lambda job: run_conversation(*job, concurrency), jobs)
+        samples = [sample for result in results for sample in result]
+    return samples, time.perf_counter() - started
+
+
+def warm_up(paths: Sequence[Route]) -> None:
+    """A few unmeasured messages per path: models, connections and caches load."""
+    for (_, script), path in itertools.product(all_scripts()[:2], paths):
+        run_conversation(path, script[:3], concurrency=0)
+
+
+# --- figures ---------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0-100), linear between the two nearest ranks."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+@dataclass(frozen=True)
+class Cell:
+    path: str
+    concurrency: int
+    messages: int
+    errors: int
+    p50_ms: float
+    p95_ms: float
+    mean_ms: float
+    messages_per_second: float
+
+
+def summarize(samples: Iterable[Sample]) -> list[Cell]:
+    """One cell per path and level. Messages/s is concurrency / mean latency:
+    what that path sustains with that many conversations at a time (the paths
+    ran interleaved, so each one's own wall time cannot be measured apart)."""
+    grouped: dict[tuple[str, int], list[Sample]] = {}
+    for sample in samples:
+        grouped.setdefault((sample.path, sample.concurrency), []).append(sample)
+    cells = []
+    for (path, concurrency), group in grouped.items():
+        good = [s.milliseconds for s in group if s.failure is None]
+        mean = sum(good) / len(good) if good else math.nan
+        cells.append(
+            Cell(
+                path=path,
+                concurrency=concurrency,
+                messages=len(group),
+                errors=len(group) - len(good),
+                p50_ms=percentile(good, 50),
+                p95_ms=percentile(good, 95),
+                mean_ms=mean,
+                messages_per_second=concurrency * 1000 / mean if good else math.nan,
+            )
+        )
+    order = {name: i for i, name in enumerate(PATHS)}
+    return sorted(cells, key=lambda c: (c.concurrency, order.get(c.path, 99)))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    path: str
+    concurrency: int
+    ratio: float  # p50 through the hotline / Rasa's own p50
+    overhead_ms: float
+
+
+def compare(cells: Sequence[Cell]) -> list[Comparison]:
+    direct = {c.concurrency: c for c in cells if c.path == DIRECT}
+    return [
+        Comparison(
+            path=cell.path,
+            concurrency=cell.concurrency,
+            ratio=cell.p50_ms / base.p50_ms,
+            overhead_ms=cell.p50_ms - base.p50_ms,
+        )
+        for cell in cells
+        if cell.path != DIRECT and (base := direct.get(cell.concurrency))
+    ]
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    measured: float
+    limit: float
+    unit: str
+
+    @property
+    def met(self) -> bool:
+        return self.measured <= self.limit  # NaN (nothing measured) is a miss
+
+
+def targets(cells: Sequence[Cell], comparisons: Sequence[Comparison]) -> list[Target]:
+    found = [
+        Target(
+            f"{c.path} overhead at {c.concurrency} <= 10% of Rasa's p50",
+            c.ratio - 1,
+            OVERHEAD_TARGET,
+            "ratio",
+        )
+        for c in comparisons
+    ]
+    found += [
+        Target(f"{SMS} p95 at 10 < 300 ms", c.p95_ms, SMS_P95_TARGET_MS, "ms")
+        for c in cells
+        if c.path == SMS and c.concurrency == 10
+    ]
+    return found
+
+
+def _ms(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.1f}"
+
+
+def render_table(cells: Sequence[Cell]) -> str:
+    rows = [
+        "| path | concurrency | messages | errors | p50 ms | p95 ms | messages/s |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    rows += [
+        f"| {c.path} | {c.concurrency} | {c.messages} | {c.errors} | "
+        f"{_ms(c.p50_ms)} | {_ms(c.p95_ms)} | {_ms(c.messages_per_second)} |"
+        for c in cells
+    ]
+    return "\n".join(rows)
+
+
+def render_comparisons(comparisons: Sequence[Comparison]) -> str:
+    rows = [
+        "| path | concurrency | p50 ratio hotline/direct | overhead ms |",
+        "|---|---:|---:|---:|",
+    ]
+    rows += [
+        f"| {c.path} | {c.concurrency} | "
+        f"{'n/a' if math.isnan(c.ratio) else f'{c.ratio:.2f}'} | "
+        f"{'n/a' if math.isnan(c.overhead_ms) else f'{c.overhead_ms:+.1f}'} |"
+        for c in comparisons
+    ]
+    return "\n".join(rows)
+
+
+def render_targets(found: Sequence[Target]) -> str:
+    def shown(value: float, unit: str) -> str:
+        if math.isnan(value):
+            return "n/a"
+        return f"{value:+.1%}" if unit == "ratio" else f"{value:.1f} ms"
+
+    return "\n".join(
+        f"{'PASS' if t.met else 'MISS'}  {t.name}: {shown(t.measured, t.unit)}"
+        for t in found
+    )
+
+
+# --- the hotline's own counters --------------------------------------------
+
+COUNTERS = {
+    "bot fallbacks (answered without Rasa)": "aliada_bot_fallbacks_total",
+    "rejected (signature, input, rate limit)": "aliada_rejected_requests_total",
+    "unexpected errors": "aliada_errors_total",
+}
+
+
+def counters(metrics_page: str) -> dict[str, float]:
+    """Totals of the counters that reveal answers that were 200 but not Rasa's."""
+    by_metric = dict.fromkeys(COUNTERS.values(), 0.0)
+    for family in text_string_to_metric_families(metrics_page):
+        for sample in family.samples:
+            if sample.name in by_metric:
+                by_metric[sample.name] += sample.value
+    return {label: by_metric[metric] for label, metric in COUNTERS.items()}
+
+
+def read_counters(hotline_url: str) -> dict[str, float] | None:
+    try:
+        response = requests.get(f"{hotline_url.rstrip('/')}/metrics", timeout=5)
+    except requests.RequestException:
+        return None
+    return counters(response.text) if response.ok else None
+
+
+# --- command line ----------------------------------------------------------
+
+
+@dataclass
+class Report:
+    cells: list[Cell]
+    comparisons: list[Comparison]
+    targets: list[Target]
+    wall_seconds: dict[int, float]
+    failures: dict[str, dict[str, int]]
+    hotline_counters: dict[str, float] | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain JSON: what was not measured is null, not NaN."""
+        data = asdict(self)
+        data["targets"] = [{**asdict(t), "met": t.met} for t in self.targets]
+        return _nan_to_none(data)
+
+
+def _nan_to_none(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _nan_to_none(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_nan_to_none(item) for item in value]
+    return value
+
+
+def failures_by_path(samples: Iterable[Sample]) -> dict[str, dict[str, int]]:
+    found: dict[str, Counter[str]] = {}
+    for s in samples:
+        if s.failure:
+            found.setdefault(s.path, Counter())[s.failure] += 1
+    return {path: dict(kinds) for path, kinds in found.items()}
+
+
+def run(
+    paths: Sequence[Route],
+    levels: Sequence[int],
+    conversations: int,
+    progress: Callable[[str], None],
+    hotline_url: str,
+) -> Report:
+    before = read_counters(hotline_url)
+    progress("warming up…")
+    warm_up(paths)
+    samples: list[Sample] = []
+    wall: dict[int, float] = {}
+    for level in levels:
+        progress(f"{conversations} conversations per path, {level} at a time…")
+        level_samples, wall[level] = run_level(paths, level, conversations)
+        samples += level_samples
+    after = read_counters(hotline_url)
+    delta = {k: after[k] - before[k] for k in after} if before and after else None
+    cells = summarize(samples)
+    comparisons = compare(cells)
+    return Report(
+        cells=cells,
+        comparisons=comparisons,
+        targets=targets(cells, comparisons),
+        wall_seconds=wall,
+        failures=failures_by_path(samples),
+        hotline_counters=delta,
+    )
+
+
+def print_report(report: Report) -> None:
+    print(render_table(report.cells))
+    print()
+    for level, seconds in report.wall_seconds.items():
+        total = sum(c.messages for c in report.cells if c.concurrency == level)
+        print(
+            f"{level} at a time: {total} messages over all paths in {seconds:.1f} s "
+            f"({total / seconds:.1f} messages/s together)"
+        )
+    print()
+    print(render_comparisons(report.comparisons))
+    print()
+    print(render_targets(report.targets))
+    for path, kinds in report.failures.items():
+        shown = ", ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items()))
+        print(f"errors on {path}: {shown}")
+    if report.hotline_counters:
+        seen = {k: v for k, v in report.hotline_counters.items() if v}
+        if seen:
+            shown = ", ".join(f"{k}: {v:.0f}" for k, v in seen.items())
+            print(f"hotline counters during the run: {shown}")
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="python -m hotline.bench", description=__doc__.split("\n\n")[0]
+    )
+    main.add_argument("--hotline", default="http://127.0.0.1:8000")
+    main.add_argument("--rasa", default="http://127.0.0.1:5005")
+    main.add_argument(
+        "--conversations",
+        type=int,
+        default=DEFAULT_CONVERSATIONS,
+        help="per path and concurrency (default %(default)s, ~200 messages)",
+    )
+    main.add_argument("--concurrency", type=int, nargs="+", default=list(CONCURRENCY))
+    main.add_argument(
+        "--paths", nargs="+", choices=PATHS, default=list(PATHS), help="what to time"
+    )
+    main.add_argument("--token", help="Twilio auth token (default: env, dev file)")
+    main.add_argument("--json", type=Path, help="also write the results here")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    chosen: list[Route] = []
+    try:
+        for name in args.paths:
+            if name == DIRECT:
+                chosen.append(DirectRasa(args.rasa))
+            elif name == SMS:
+                chosen.append(TwilioSms(args.hotline, resolve_token(args.token)))
+            else:
+                chosen.append(WebChat(args.hotline))
+    except SimulatorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for url in {args.rasa, args.hotline}:
+        try:
+            requests.get(url, timeout=5)
+        except requests.RequestException:
+            print(f"error: nothing answers at {url}; start the line (`make run`).")
+            return 1
+    report = run(
+        chosen,
+        args.concurrency,
+        args.conversations,
+        lambda note: print(note, file=sys.stderr, flush=True),
+        args.hotline,
+    )
+    report.settings = {
+        "hotline": args.hotline,
+        "rasa": args.rasa,
+        "conversations": args.conversations,
+        "concurrency": args.concurrency,
+        "paths": args.paths,
+    }
+    print_report(report)
+    if args.json:
+        args.json.write_text(json.dumps(report.as_json(), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
