@@ -1,5 +1,17 @@
-"""Placeholder: the voice blueprint."""
+"""Twilio Voice: the hotline's IVR (``POST /twilio/voice`` and its steps).
 
-from flask import Blueprint
+``bp`` is loaded on first use, so ``python -m hotline.voice.audio`` (``make
+audio``) runs without importing the routes, and the audio module only once.
+"""
 
-bp = Blueprint("voice", __name__)
+from typing import Any
+
+__all__ = ["bp"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "bp":
+        from hotline.voice.routes import bp
+
+        return bp
+    raise AttributeError(name)

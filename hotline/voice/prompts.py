@@ -1,0 +1,52 @@
+"""Every word the voice line itself says (bot answers come from Rasa's NLG).
+
+English sources; translators add the other languages in ``locales/``. Numbers
+are given as values so the catalogs never hold a deployment's phone numbers.
+"""
+
+from __future__ import annotations
+
+from hotline.texts import Text
+
+# Translators: one line of the language menu, said in YOUR language (the line
+# says each option in its own language). Keep the name of your language.
+MENU_OPTION = Text("hotline_voice_menu_option", "For English, press %(digit)s.")
+# Said instead of MENU_OPTION while a language has no translation of it:
+# the language's own name (e.g. "Runasimi") and its key.
+MENU_OPTION_NAMED = Text("hotline_voice_menu_option_named", "%(name)s: %(digit)s.")
+WELCOME = Text(
+    "hotline_voice_welcome",
+    "Welcome to Aliada, a free and confidential information line.",
+)
+ASK = Text(
+    "hotline_voice_ask",
+    "Say in a few words what you need, or press 1 for your rights, 2 for a safe "
+    "place to stay, 3 for health, 4 for free legal help, 5 for your consulate, "
+    "or 9 to talk to a person.",
+)
+ASK_AGAIN = Text(
+    "hotline_voice_ask_again",
+    "Anything else? Say it in a few words, or press 9 to talk to a person.",
+)
+NOT_HEARD = Text("hotline_voice_not_heard", "Sorry, I did not get that.")
+OFFER_PERSON = Text(
+    "hotline_voice_offer_person",
+    "To talk to a person, press 0 or say: person.",
+)
+# Translators: comma-separated words that, said alone, ask for a person.
+PERSON_WORDS = Text(
+    "hotline_voice_person_words", "person, operator, human, agent, someone"
+)
+CONNECTING = Text(
+    "hotline_voice_connecting",
+    "I am connecting you with a person from our team. Please stay on the line.",
+)
+NOBODY_FREE = Text(
+    "hotline_voice_nobody_free",
+    "Nobody from our team can take your call right now. If you are in danger, "
+    "call %(emergency)s. You can also call the hotline at %(hotline)s.",
+)
+GOODBYE = Text(
+    "hotline_voice_goodbye",
+    "Thank you for calling. You can call again at any time: %(hotline)s. Goodbye.",
+)
