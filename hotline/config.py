@@ -37,6 +37,8 @@ def from_environment() -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{ROOT / '.hotline' / 'hotline.db'}"
         ),
+        # Database errors must not carry message text into the logs.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         # Keys the conversation hashes. Unset, each process draws its own and
         # conversations split between workers and restarts: production sets it
         # (`make run` keeps a development one in .hotline/).

@@ -38,12 +38,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def bot_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The real action server and Rasa with the trained model, once per run."""
+def start_bot_stack(folder: Path) -> Stack:
+    """The real action server and Rasa with the trained model, on free ports."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make model` first")
-    folder = tmp_path_factory.mktemp("bot")
     config = StackConfig(
         model=MODEL,
         rasa_port=free_port(),
@@ -54,9 +52,18 @@ def bot_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stack.start()
     try:
         stack.wait_ready()
-        yield stack
-    finally:
+    except Exception:
         stack.stop()
+        raise
+    return stack
+
+
+@pytest.fixture(scope="session")
+def bot_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One bot stack shared by every test that needs the bot."""
+    stack = start_bot_stack(tmp_path_factory.mktemp("bot"))
+    yield stack
+    stack.stop()
 
 
 def make_app(tmp_path: Path, **overrides: Any) -> Flask:
