@@ -130,7 +130,9 @@ def audio_name(
 ) -> str | None:
     """The name of a WAV to play for ``text`` (rendering it now if needed), or
     None when there is none and espeak-ng cannot make one. ``context`` names a
-    hotline prompt, whose text has values filled in."""
+    hotline prompt: public words (catalog text and the line's numbers), so
+    named like the catalog texts ``make audio`` renders."""
+    public = context is not None or catalog.written_in(language, text) is not None
     context = context or catalog.contexts_by_text(language).get(text)
     if context and (recorded_dir(language) / f"{context}.wav").is_file():
         return context
@@ -141,7 +143,7 @@ def audio_name(
     name = catalog_name(language, words)
     if (folder / f"{name}.wav").is_file():
         return name
-    if catalog.written_in(language, text) is None:
+    if not public:  # the bot's words with something filled in
         name = private_name(language, words, secret)
         if (folder / f"{name}.wav").is_file():
             return name

@@ -60,6 +60,8 @@ def _count(name: str, default: int, highest: int) -> int:
     raw = request.args.get(name, "")
     if not raw.isascii() or not raw.isdigit():
         return default
+    if len(raw) > len(str(highest)):  # also keeps int() off huge digit strings
+        return highest
     return min(int(raw), highest)
 
 

@@ -143,3 +143,10 @@ def test_a_rendered_prompt_is_served_without_a_signature(served):
 )
 def test_nothing_else_is_served(served, path):
     assert served.test_client().get(path).status_code == 404
+
+
+@needs_espeak
+def test_a_prompt_with_the_line_s_numbers_is_named_like_make_audio_names_it(tmp_path):
+    text = prompts.GOODBYE("qu", hotline="+1 555 0100")
+    name = audio.audio_name("qu", text, tmp_path, SECRET, prompts.GOODBYE.context)
+    assert name == audio.catalog_name("qu", spoken(text))
