@@ -1,0 +1,84 @@
+"""The hotline on PostgreSQL, as in production: migrations, a conversation with
+the real bot, and duplicate deliveries racing each other across threads.
+
+Skipped where PostgreSQL is absent, unless ALIADA_REQUIRE_SERVICES=1 (CI).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg
+import pytest
+from bot_texts import bot_says
+from conftest import POSTGRES_URL, REQUIRE_SERVICES, Twilio, make_app, message_bodies
+from flask import Flask
+from sqlalchemy import select
+
+from bot.stack import Stack
+from hotline.extensions import db
+from hotline.models import Message
+
+ADMIN_URL = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A database of its own, dropped afterwards."""
+    name = f"aliada_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        if REQUIRE_SERVICES:
+            raise
+        pytest.skip(f"PostgreSQL is not reachable: {error}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_app(
+    tmp_path: Path, postgres_url: str, bot_stack: Stack
+) -> Iterator[Flask]:
+    app = make_app(
+        tmp_path,
+        SQLALCHEMY_DATABASE_URI=postgres_url,
+        RASA_URL=bot_stack.config.rasa_url,
+    )
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_conversation_on_postgresql(postgres_app: Flask) -> None:
+    twilio = Twilio(postgres_app.test_client())
+    [body] = message_bodies(twilio.sms("necesito un lugar seguro"))
+    assert bot_says("utter_shelter_info", "es") in body
+    with postgres_app.app_context():
+        stored = db.session.scalars(select(Message.direction)).all()
+    # One message in; the bot's several messages out, joined into one SMS.
+    assert stored.count("in") == 1 and stored.count("out") >= 2
+
+
+def test_racing_duplicate_deliveries_are_answered_once(postgres_app: Flask) -> None:
+    def deliver(_: int) -> list[str]:
+        return message_bodies(
+            Twilio(postgres_app.test_client()).sms("hola", sid="SMrace")
+        )
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(deliver, range(4)))
+    assert sum(1 for answer in answers if answer) == 1
+    with postgres_app.app_context():
+        incoming = db.session.scalars(
+            select(Message).where(Message.direction == "in")
+        ).all()
+    assert len(incoming) == 1
