@@ -1,0 +1,48 @@
+"""Health routes for the load balancer and Prometheus figures without people in them."""
+
+from __future__ import annotations
+
+from conftest import Twilio
+from flask import Flask
+
+
+def test_healthz_answers_while_the_bot_is_down(client) -> None:
+    response = client.get("/healthz")
+    assert (response.status_code, response.json["status"]) == (200, "ok")
+
+
+def test_readyz_is_503_without_the_bot_and_says_what_is_missing(client) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json["checks"] == {"database": True, "rasa": False}
+
+
+def test_readyz_is_200_with_the_bot(app_with_bot: Flask) -> None:
+    response = app_with_bot.test_client().get("/readyz")
+    assert (response.status_code, response.json["status"]) == (200, "ready")
+
+
+def test_metrics_count_messages_and_fallbacks_without_personal_data(
+    app: Flask, twilio: Twilio, client
+) -> None:
+    twilio.sms("my boss keeps my passport", sender="+15005550077")
+    page = client.get("/metrics").get_data(as_text=True)
+    assert 'aliada_messages_total{channel="sms",language="unknown"}' in page
+    assert 'aliada_bot_fallbacks_total{channel="sms",reason="ConnectionError"}' in page
+    assert "5005550077" not in page and "passport" not in page
+
+
+def test_metrics_record_refused_requests(twilio: Twilio, client) -> None:
+    twilio.post(
+        "/twilio/sms", {"From": "+1", "Body": "x", "MessageSid": "SMx"}, sign=False
+    )
+    page = client.get("/metrics").get_data(as_text=True)
+    assert (
+        'aliada_rejected_requests_total{reason="bad_signature",route="/twilio/sms"}'
+        in page
+    )
+
+
+def test_unknown_route_is_a_plain_404(client) -> None:
+    response = client.get("/nowhere")
+    assert response.status_code == 404 and b"Traceback" not in response.data
