@@ -46,10 +46,14 @@ def test_the_nearest_espeak_voice_stands_in_for_a_missing_one(monkeypatch):
 @needs_espeak
 def test_make_audio_renders_every_translated_text_once(tmp_path, monkeypatch):
     monkeypatch.setenv("AUDIO_DIR", str(tmp_path))
+    monkeypatch.setenv("HOTLINE_NUMBER", "+1 555 0100")
+    monkeypatch.setenv("EMERGENCY_NUMBER", "911")
     assert audio.main(["render", "gn"]) == 0
     files = sorted((tmp_path / "gn").glob("*.wav"))
     texts = audio.catalog_texts("gn")
-    assert len(files) == len({spoken(text) for text in texts})
+    numbers = {"hotline": "+1 555 0100", "emergency": "911"}
+    said = {spoken(text) for text in texts + audio.prompt_texts("gn", numbers)}
+    assert len(files) == len(said)
     assert all(is_wav(path.read_bytes()[:12]) for path in files[:3])
     wanted = audio.catalog_name("gn", spoken(texts[0]))
     assert (tmp_path / "gn" / f"{wanted}.wav").is_file()
