@@ -108,7 +108,10 @@ UNSURE_PHRASES = {
     "ndaikuaai",
     "nd aikuaai",
 }
+# "0" is what the questions tell people to write: a bare "stop" by SMS is the
+# carrier's unsubscribe word, and the hotline must honour it.
 STOP_WORDS = {
+    "0",
     "stop",
     "cancel",
     "quit",

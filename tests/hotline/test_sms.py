@@ -15,6 +15,7 @@ from sqlalchemy import select
 from hotline import texts
 from hotline.extensions import db
 from hotline.models import Conversation, Message, MessageStatus
+from hotline.sms.keywords import WORDS, Keyword
 from hotline.sms.routes import parse_webhook
 
 SENDER = "+15005550006"
@@ -143,19 +144,19 @@ def test_stop_silences_the_line_until_start_and_keeps_messages(
     assert ("they took my passport", MessageStatus.FOR_PERSON) in statuses
 
 
-@pytest.mark.parametrize("language", ["es", "pt", "fr"])
+@pytest.mark.parametrize("language", ["es", "pt", "fr", "ht"])
 def test_stop_and_help_words_of_each_language_answer_in_it(
-    twilio: Twilio, language: str
+    app: Flask, twilio: Twilio, language: str
 ) -> None:
-    from hotline.sms.keywords import WORDS, Keyword
-
+    stop_word = WORDS[Keyword.STOP](language).split(",")[0].strip()
     help_word = WORDS[Keyword.HELP](language).split(",")[0].strip()
-    if help_word == "HELP":
-        pytest.skip(f"the {language} catalog has no HELP word of its own yet")
-    [body] = message_bodies(
-        twilio.sms(help_word.lower(), sender=f"+1555010{len(language)}")
-    )
+    assert (stop_word, help_word) != ("STOP", "HELP"), "no words of its own"
+    [body] = message_bodies(twilio.sms(help_word.lower()))
     assert body == texts.SMS_HELP(language, emergency="911", hotline="+1 555 0100")
+    [body] = message_bodies(twilio.sms(stop_word.lower()))
+    assert body == texts.SMS_STOPPED(language)
+    with app.app_context():
+        assert db.session.scalars(select(Conversation)).one().opted_out
 
 
 def test_help_gives_the_emergency_number(twilio: Twilio) -> None:

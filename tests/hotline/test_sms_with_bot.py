@@ -82,3 +82,17 @@ def test_delete_my_data_erases_the_transcript(app_with_bot: Flask) -> None:
             select(Message).where(Message.conversation_id == conversation.id)
         ).all()
     assert left == []
+
+
+def test_the_questions_stop_with_0_and_the_line_stays_subscribed(
+    app_with_bot: Flask,
+) -> None:
+    """A bare "stop" by SMS unsubscribes (carriers, Twilio and our keywords
+    agree), so the self-assessment tells people to write 0 instead."""
+    twilio = Twilio(app_with_bot.test_client())
+    twilio.sms("hello")
+    [questions] = message_bodies(twilio.sms("7"))
+    assert bot_says("utter_self_assessment_intro", "en") in questions
+    [stopped] = message_bodies(twilio.sms("0"))
+    assert bot_says("utter_sa_stopped", "en") in stopped
+    assert not conversation_of(app_with_bot).opted_out
