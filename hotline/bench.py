@@ -305,15 +305,18 @@ class Sample:
 
 
 def run_conversation(
-    path: Route, messages: Sequence[str], concurrency: int
+    path: Route, messages: Sequence[str], concurrency: int, pause: float = 0.0
 ) -> list[Sample]:
-    """One person's messages, each after the previous answer, timed one by one."""
+    """One person's messages, each after the previous answer, timed one by one;
+    ``pause`` is the person's reading and typing time between them (not timed)."""
     try:
         send = path.conversation()
     except (requests.RequestException, ValueError, KeyError) as error:
         return [Sample(path.name, concurrency, 0.0, f"start: {type(error).__name__}")]
     samples = []
-    for text in messages:
+    for number, text in enumerate(messages):
+        if number and pause:
+            time.sleep(pause)
         started = time.perf_counter()
         try:
             failure = send(text)
@@ -341,13 +344,13 @@ def interleaved_jobs(
 
 
 def run_level(
-    paths: Sequence[Route], concurrency: int, conversations: int
+    paths: Sequence[Route], concurrency: int, conversations: int, pause: float = 0.0
 ) -> tuple[list[Sample], float]:
     """All paths' conversations, ``concurrency`` at a time; the wall time too."""
     jobs = interleaved_jobs(paths, conversations)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        results = pool.map(lambda job: run_conversation(*job, concurrency), jobs)
+        results = pool.map(lambda job: run_conversation(*job, concurrency, pause), jobs)
         samples = [sample for result in results for sample in result]
     return samples, time.perf_counter() - started
 
@@ -576,6 +579,7 @@ def run(
     conversations: int,
     progress: Callable[[str], None],
     hotline_url: str,
+    pause: float = 0.0,
 ) -> Report:
     before = read_counters(hotline_url)
     progress("warming up…")
@@ -584,7 +588,9 @@ def run(
     wall: dict[int, float] = {}
     for level in levels:
         progress(f"{conversations} conversations per path, {level} at a time…")
-        level_samples, wall[level] = run_level(paths, level, conversations)
+        # One conversation at a time has nobody to wait for: no pause needed.
+        level_pause = pause if level > 1 else 0.0
+        level_samples, wall[level] = run_level(paths, level, conversations, level_pause)
         samples += level_samples
     after = read_counters(hotline_url)
     delta = {k: after[k] - before[k] for k in after} if before and after else None
@@ -639,6 +645,13 @@ def parser() -> argparse.ArgumentParser:
     main.add_argument(
         "--paths", nargs="+", choices=PATHS, default=list(PATHS), help="what to time"
     )
+    main.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds a person takes between messages when several write at once "
+        "(default 0: every conversation sends as fast as the line answers)",
+    )
     main.add_argument("--token", help="Twilio auth token (default: env, dev file)")
     main.add_argument("--json", type=Path, help="also write the results here")
     return main
@@ -670,6 +683,7 @@ def main(argv: list[str] | None = None) -> int:
         args.conversations,
         lambda note: print(note, file=sys.stderr, flush=True),
         args.hotline,
+        args.pause,
     )
     report.settings = {
         "hotline": args.hotline,
@@ -677,6 +691,7 @@ def main(argv: list[str] | None = None) -> int:
         "conversations": args.conversations,
         "concurrency": args.concurrency,
         "paths": args.paths,
+        "pause": args.pause,
     }
     print_report(report)
     if args.json:
