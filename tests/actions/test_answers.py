@@ -19,7 +19,9 @@ def test_no(text: str) -> None:
     assert read_answer(text) == "no"
 
 
-@pytest.mark.parametrize("text", ["0", "stop", "PARAR", "arrête", "kanpe", "sayay", "opa"])
+@pytest.mark.parametrize(
+    "text", ["0", "stop", "PARAR", "arrête", "kanpe", "sayay", "opa"]
+)
 def test_stop(text: str) -> None:
     assert read_answer(text) == "stop"
 
