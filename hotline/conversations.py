@@ -222,42 +222,34 @@ def forget_transcript(conversation: Conversation) -> None:
     record_event(conversation, "data_deleted")
 
 
-def handle(incoming: Incoming) -> Outcome:
-    """Keep the message, ask the bot, keep its answer; never lose the message."""
-    conversation = find_or_start(incoming.channel, incoming.address)
+def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outcome:
+    """Keep the message, ask the bot, keep its answer; never lose the message.
+
+    ``conversation`` spares a second look-up when the channel already has it."""
+    conversation = conversation or find_or_start(incoming.channel, incoming.address)
     outcome = Outcome(conversation=conversation)
-    if already_delivered(incoming.provider_id):
-        outcome.duplicate = True
-        return outcome
     text = clean_text(incoming.text)
     fresh_language = choose_language(conversation, incoming.language_choice)
+    flooding = is_flooding(conversation)
+    # One polite answer per flood; every message is kept for a person.
+    flood_answered = (
+        flooding and _last_incoming_status(conversation) == MessageStatus.HELD
+    )
+    status = MessageStatus.HELD if flooding else MessageStatus.ANSWERED
+    message = keep(conversation, text, status, incoming.provider_id)
+    if message is None:  # the same delivery again: it was answered once
+        outcome.duplicate = True
+        return outcome
     metrics.MESSAGES.labels(incoming.channel, conversation.language or "unknown").inc()
 
-    if is_flooding(conversation):
-        # One polite answer per flood; every message is kept for a person.
-        answered_before = _last_incoming_status(conversation) == MessageStatus.HELD
-        if keep(conversation, text, MessageStatus.HELD, incoming.provider_id) is None:
-            outcome.duplicate = True
-            return outcome
+    if flooding:
         metrics.REJECTED.labels(incoming.channel, "rate_limited").inc()
         log.info("conversation %s: flood, message held", pseudonym(conversation.key))
-        if not answered_before:
+        if not flood_answered:
             outcome.texts = [texts.RATE_LIMITED(outcome.language)]
         return outcome
-
     if not text:
-        if (
-            keep(conversation, text, MessageStatus.ANSWERED, incoming.provider_id)
-            is None
-        ):
-            outcome.duplicate = True
-            return outcome
         outcome.texts = [texts.EMPTY_MESSAGE(outcome.language)]
-        return outcome
-
-    message = keep(conversation, text, MessageStatus.ANSWERED, incoming.provider_id)
-    if message is None:
-        outcome.duplicate = True
         return outcome
 
     metadata: dict[str, str] = {"channel": incoming.channel}

@@ -14,7 +14,9 @@ class Base(DeclarativeBase):
     pass
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay usable after a commit without reloading: a request commits the
+# person's message before asking the bot, then goes on with the same objects.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 
 

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from hotline import conversations, metrics, texts, twiml
 from hotline.conversations import Incoming, Outcome
 from hotline.extensions import db
-from hotline.models import Channel, MessageStatus
+from hotline.models import Channel, Conversation, MessageStatus
 from hotline.sms.keywords import Keyword, find_keyword
 from hotline.sms.segments import compose
 from hotline.twilio_security import twilio_only
@@ -63,10 +63,9 @@ def _inbound() -> InboundSms:
     return inbound
 
 
-def _answer_keyword(inbound: InboundSms) -> Response | None:
+def _answer_keyword(inbound: InboundSms, conversation: Conversation) -> Response | None:
     """STOP, START and HELP; None when the message is not one of them."""
     found = find_keyword(inbound.body)
-    conversation = conversations.find_or_start(inbound.channel, inbound.sender)
     if found is None and not conversation.opted_out:
         return None
     if conversations.already_delivered(inbound.message_sid):
@@ -105,7 +104,8 @@ def _answer_keyword(inbound: InboundSms) -> Response | None:
 @twilio_only
 def incoming() -> Response:
     inbound = _inbound()
-    if (answer := _answer_keyword(inbound)) is not None:
+    conversation = conversations.find_or_start(inbound.channel, inbound.sender)
+    if (answer := _answer_keyword(inbound, conversation)) is not None:
         return answer
     outcome: Outcome = conversations.handle(
         Incoming(
@@ -113,7 +113,8 @@ def incoming() -> Response:
             address=inbound.sender,
             text=inbound.body,
             provider_id=inbound.message_sid,
-        )
+        ),
+        conversation,
     )
     if outcome.duplicate:
         return _reply([], inbound.channel)
