@@ -386,10 +386,12 @@ class Cell:
     messages_per_second: float
 
 
-def summarize(samples: Iterable[Sample]) -> list[Cell]:
-    """One cell per path and level. Messages/s is concurrency / mean latency:
-    what that path sustains with that many conversations at a time (the paths
-    ran interleaved, so each one's own wall time cannot be measured apart)."""
+def summarize(
+    samples: Iterable[Sample], wall_seconds: dict[int, float] | None = None
+) -> list[Cell]:
+    """One cell per path and level. Messages/s is what the path answered over
+    the level's wall time, which all paths shared (they ran interleaved)."""
+    wall_seconds = wall_seconds or {}
     grouped: dict[tuple[str, int], list[Sample]] = {}
     for sample in samples:
         grouped.setdefault((sample.path, sample.concurrency), []).append(sample)
@@ -406,7 +408,9 @@ def summarize(samples: Iterable[Sample]) -> list[Cell]:
                 p50_ms=percentile(good, 50),
                 p95_ms=percentile(good, 95),
                 mean_ms=mean,
-                messages_per_second=concurrency * 1000 / mean if good else math.nan,
+                messages_per_second=len(good) / wall_seconds[concurrency]
+                if good and wall_seconds.get(concurrency)
+                else math.nan,
             )
         )
     order = {name: i for i, name in enumerate(PATHS)}
@@ -594,7 +598,7 @@ def run(
         samples += level_samples
     after = read_counters(hotline_url)
     delta = {k: after[k] - before[k] for k in after} if before and after else None
-    cells = summarize(samples)
+    cells = summarize(samples, wall)
     comparisons = compare(cells)
     return Report(
         cells=cells,
