@@ -81,7 +81,9 @@ class BotClient:
                 self.webhook,
                 json={"sender": sender, "message": text, "metadata": metadata},
                 params=self.params,
-                timeout=self.timeout,
+                # Connecting gets little of the budget: a Rasa that is down
+                # refuses at once, one that is gone should not eat Twilio's 15 s.
+                timeout=(min(2.0, self.timeout), self.timeout),
             )
             response.raise_for_status()
             messages = response.json()

@@ -236,6 +236,28 @@ def dial_ended() -> Response:
     return _nobody_free(language, step, [])
 
 
+@bp.post("/fallback")
+@twilio_only
+def fallback() -> Response:
+    """The number's fallback URL: Twilio could not get a call's TwiML from the
+    main URL. Without a language yet, the numbers are said in the line's first
+    languages; then the on-call person rings, or the call ends with the numbers
+    said."""
+    call_sid = _call_sid()
+    _caller_asks_for_person(call_sid, "bot_unavailable")
+    said = [
+        utterance
+        for language in conversations.fallback_languages()
+        for utterance in voicing.prompt(texts.BOT_UNAVAILABLE, language, **_numbers())
+    ]
+    number = current_app.config["ON_CALL_NUMBER"]
+    if not number:
+        return twiml_response(twiml.goodbye(said))
+    first = conversations.fallback_languages()[0]
+    action = url_for("voice.dial_ended", lang=first, step=1)
+    return twiml_response(twiml.transfer(said, number, action))
+
+
 @bp.get("/audio/<language>/<name>.wav")
 def audio_prompt(language: str, name: str) -> Response:
     """A prompt for ``<Play>``; unsigned, because Twilio fetches it with a

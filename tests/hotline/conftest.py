@@ -132,6 +132,7 @@ class Twilio:
         body: str,
         sender: str = "+15005550006",
         sid: str | None = None,
+        headers: dict[str, str] | None = None,
         **extra: str,
     ):
         params = {
@@ -148,7 +149,7 @@ class Twilio:
             "FromCountry": "US",
             **extra,
         }
-        return self.post("/twilio/sms", params)
+        return self.post("/twilio/sms", params, headers=dict(headers or {}))
 
     def call(self, path: str = "/twilio/voice", call_sid: str = "", **params: str):
         form = {

@@ -281,3 +281,16 @@ def test_webhook_parsing_never_fails(form: dict[str, str]) -> None:
             "whatsapp" if parsed.sender.startswith("whatsapp:") else "sms"
         )
         assert parsed.body == form.get("Body", "")
+
+
+def test_behind_a_proxy_the_public_url_is_what_twilio_signed(tmp_path) -> None:
+    app = make_app(tmp_path, PROXY_COUNT=1)
+    twilio = Twilio(app.test_client())
+    twilio.base = "https://line.example.org"
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "line.example.org"}
+    response = twilio.sms("hola", headers=forwarded)
+    assert response.status_code == 200
+    # Without the proxy setting the same request looks forged.
+    direct = Twilio(make_app(tmp_path / "direct").test_client())
+    direct.base = "https://line.example.org"
+    assert direct.sms("hola", headers=forwarded).status_code == 403

@@ -377,3 +377,21 @@ def test_a_quechua_caller_hears_quechua_audio(bot_line):
     assert wav.status_code == 200
     assert wav.mimetype == "audio/wav"
     assert wav.data[:4] == b"RIFF" and wav.data[8:12] == b"WAVE"
+
+
+def test_the_fallback_url_says_the_numbers_and_rings_the_on_call_person(app, twilio):
+    root = twiml(twilio.call("/twilio/voice/fallback", ErrorCode="11200"))
+    spoken_texts = say_texts(root)
+    for code in ("es", "en"):
+        assert spoken_prompt(texts.BOT_UNAVAILABLE, code, **NUMBERS) in spoken_texts
+    assert root.find("Dial").text == "+15550199"
+    with app.app_context():
+        conversation = db.session.scalars(select(Conversation)).one()
+        assert conversation.state == State.WAITING
+
+
+def test_the_fallback_url_without_anyone_on_call_ends_with_the_numbers(tmp_path):
+    line = Twilio(make_app(tmp_path, ON_CALL_NUMBER="").test_client())
+    root = twiml(line.call("/twilio/voice/fallback"))
+    assert root.find("Dial") is None and root.find("Hangup") is not None
+    assert spoken_prompt(texts.BOT_UNAVAILABLE, "es", **NUMBERS) in say_texts(root)
