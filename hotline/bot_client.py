@@ -73,6 +73,8 @@ class BotClient:
         self.params = {"token": token} if token else {}
         self.timeout = timeout
         self.session = requests.Session()
+        # Rasa is a neighbour: no proxy or .netrc look-ups on every message.
+        self.session.trust_env = False
 
     def send(self, sender: str, text: str, metadata: dict[str, Any]) -> BotTurn:
         started = time.perf_counter()
