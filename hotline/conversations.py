@@ -20,10 +20,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.languages import SUPPORTED_LANGUAGES
-from hotline import metrics, texts
+from hotline import contact, handoff, metrics, texts
 from hotline.bot_client import BotClient, BotUnavailable, Handoff
 from hotline.extensions import db
 from hotline.models import (
+    Channel,
     Conversation,
     ConversationEvent,
     Message,
@@ -192,10 +193,16 @@ def choose_language(conversation: Conversation, choice: str | None) -> str | Non
     return None
 
 
-def request_person(conversation: Conversation, reason: str, priority: str) -> None:
-    """Hand-off as a state change plus an event (operators pick it up)."""
-    if conversation.state == State.BOT:
+def request_person(
+    conversation: Conversation, reason: str, priority: str, address: str | None = None
+) -> None:
+    """Hand-off as a state change plus an event (operators pick it up). For SMS
+    and WhatsApp the number is kept, encrypted, so an operator can answer."""
+    if conversation.state in (State.BOT, State.CLOSED):
         conversation.state = State.WAITING
+        conversation.waiting_since = utcnow()
+    if address and conversation.channel in (Channel.SMS, Channel.WHATSAPP):
+        conversation.contact = contact.seal(address)
     conversation.handoff_reason = reason
     conversation.handoff_priority = _higher(conversation.handoff_priority, priority)
     record_event(conversation, "handoff", f"{reason}/{priority}")
@@ -230,6 +237,8 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
     outcome = Outcome(conversation=conversation)
     text = clean_text(incoming.text)
     fresh_language = choose_language(conversation, incoming.language_choice)
+    if handoff.is_with_people(conversation):
+        return _for_the_operators(conversation, incoming, text, outcome)
     flooding = is_flooding(conversation)
     # One polite answer per flood; every message is kept for a person.
     flood_answered = (
@@ -260,8 +269,10 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
             conversation.rasa_sender, text[:MAX_BOT_CHARS], metadata
         )
     except BotUnavailable as error:
+        # Kept for a person to read; the conversation stays with the bot, which
+        # answers the next message once it is back.
         message.status = MessageStatus.FOR_PERSON
-        request_person(conversation, "bot_unavailable", "normal")
+        record_event(conversation, "bot_unavailable")
         metrics.FALLBACKS.labels(incoming.channel, str(error)).inc()
         log.warning(
             "conversation %s: bot unavailable (%s); message kept for a person",
@@ -278,7 +289,9 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
     if turn.language in SUPPORTED_LANGUAGES:
         conversation.language = turn.language
     if turn.handoff:
-        request_person(conversation, turn.handoff.reason, turn.handoff.priority)
+        request_person(
+            conversation, turn.handoff.reason, turn.handoff.priority, incoming.address
+        )
     outcome.texts, outcome.buttons, outcome.handoff = (
         turn.texts,
         turn.buttons,
@@ -289,6 +302,26 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
     else:
         _store_replies(conversation, turn.texts)
     db.session.commit()
+    return outcome
+
+
+def _for_the_operators(
+    conversation: Conversation, incoming: Incoming, text: str, outcome: Outcome
+) -> Outcome:
+    """A person has (or will have) this conversation: the message goes to the
+    console, not to Rasa; someone waiting hears where they are in line."""
+    if keep(conversation, text, MessageStatus.FOR_PERSON, incoming.provider_id) is None:
+        outcome.duplicate = True
+        return outcome
+    metrics.MESSAGES.labels(incoming.channel, conversation.language or "unknown").inc()
+    if conversation.state == State.WAITING:
+        outcome.texts = [
+            texts.IN_LINE(
+                outcome.language,
+                position=handoff.queue_position(conversation),
+                emergency=current_app.config["EMERGENCY_NUMBER"],
+            )
+        ]
     return outcome
 
 

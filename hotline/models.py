@@ -11,7 +11,7 @@ import enum
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.extensions import db
@@ -41,9 +41,20 @@ class State(enum.StrEnum):
 
 class MessageStatus(enum.StrEnum):
     ANSWERED = "answered"  # the bot answered it
-    FOR_PERSON = "for_person"  # the bot could not; a person must read it
+    FOR_PERSON = (
+        "for_person"  # the bot could not, or a person has it: a person reads it
+    )
     HELD = "held"  # arrived during a flood; kept for a person, not sent to the bot
     SENT = "sent"  # one of ours, to the person
+    # An operator's reply on its way (SMS/WhatsApp through Twilio's REST API):
+    QUEUED = "queued"
+    FAILED = "failed"
+
+
+class Role(enum.StrEnum):
+    OPERATOR = "operator"  # sees and handles the conversations they take
+    SUPERVISOR = "supervisor"  # sees the whole queue and the audit log
+    ADMIN = "admin"  # also manages accounts
 
 
 class Conversation(db.Model):
@@ -62,6 +73,16 @@ class Conversation(db.Model):
     opted_out: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The hand-off: since when the person waits, and who has the conversation.
+    waiting_since: Mapped[datetime | None] = mapped_column()
+    operator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("operators.id", ondelete="SET NULL")
+    )
+    # The number to answer by SMS/WhatsApp, encrypted, kept only while a person
+    # handles the conversation (hotline.contact).
+    contact: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    operator: Mapped[Operator | None] = relationship()
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="conversation",
@@ -91,6 +112,11 @@ class Message(db.Model):
     # Twilio's MessageSid (or a call step): a second delivery is answered once.
     provider_id: Mapped[str | None] = mapped_column(String(80), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set on an operator's reply (None: the person, the bot or the line).
+    operator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("operators.id", ondelete="SET NULL")
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
@@ -110,3 +136,58 @@ class ConversationEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="events")
+
+
+class Operator(db.Model):
+    """A person of the team who takes conversations over."""
+
+    __tablename__ = "operators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    totp_secret: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16), default=Role.OPERATOR)
+    # Language codes this person answers in, comma-separated ("es,en").
+    languages: Mapped[str] = mapped_column(String(64), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    last_seen_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+
+class Note(db.Model):
+    """An operator's internal note on a conversation; the person never sees it."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    operator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("operators.id", ondelete="SET NULL")
+    )
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(db.Model):
+    """Who looked at or did what, and when: every transcript view and reply."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("operators.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(32))
+    conversation_id: Mapped[int | None] = mapped_column(index=True)
+    detail: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

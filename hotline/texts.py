@@ -52,3 +52,13 @@ EMPTY_MESSAGE = Text(
     "hotline_empty_message",
     "Your message arrived empty. Write your question in words, or write HELP.",
 )
+IN_LINE = Text(
+    "hotline_in_line",
+    "A person from our team will answer you here. You are number %(position)s in "
+    "line. If you are in danger, call %(emergency)s.",
+)
+BACK_TO_BOT = Text(
+    "hotline_back_to_bot",
+    "You are writing with Aliada's automatic assistant again. Ask your question, "
+    "or write: person.",
+)

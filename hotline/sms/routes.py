@@ -138,7 +138,7 @@ def fallback() -> Response:
     )
     if stored is None:  # the main URL stored it, then was too slow to answer
         conversations.mark_for_person(inbound.message_sid)
-    conversations.request_person(conversation, "bot_unavailable", "normal")
+    conversations.record_event(conversation, "bot_unavailable")
     db.session.commit()
     return _reply(
         [conversations.unavailable_answer(conversation.language)], inbound.channel

@@ -45,7 +45,7 @@ def test_rasa_stopped_mid_conversation_loses_nothing(
         assert kept[-1].text == "estou com medo, preciso falar com alguém"
         assert kept[-1].status == MessageStatus.FOR_PERSON
         conversation = db.session.scalars(select(Conversation)).one()
-        assert conversation.state == "waiting"
+        assert "bot_unavailable" in [e.kind for e in conversation.events]
 
     own_stack.start_rasa()
     own_stack.wait_ready()

@@ -104,7 +104,9 @@ def test_bot_down_answers_in_both_default_languages_and_keeps_message(
     )
     with app.app_context():
         conversation = db.session.scalars(select(Conversation)).one()
-        assert conversation.state == "waiting"
+        # The bot keeps the conversation and answers once it is back.
+        assert conversation.state == "bot"
+        assert [e.kind for e in conversation.events] == ["bot_unavailable"]
 
 
 def test_duplicate_delivery_is_answered_once(app: Flask, twilio: Twilio) -> None:

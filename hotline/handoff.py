@@ -1,0 +1,144 @@
+"""A conversation's life with people: bot -> waiting -> with_operator -> closed,
+and back to the bot. Every change is an event (who, when) and, for operators,
+an audit entry; nothing here is a bare flag.
+
+While a conversation waits or is with an operator, the person's messages go to
+the console, never to Rasa (``conversations.handle`` asks ``is_with_people``),
+so no ``/restart`` from the person can un-pause it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, case, func, select, update
+
+from hotline.extensions import db
+from hotline.models import (
+    AuditEntry,
+    Conversation,
+    ConversationEvent,
+    Operator,
+    State,
+    utcnow,
+)
+
+PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2}
+
+
+def is_with_people(conversation: Conversation) -> bool:
+    return conversation.state in (State.WAITING, State.WITH_OPERATOR)
+
+
+def actor_of(operator: Operator | None) -> str:
+    return f"operator:{operator.id}" if operator else "system"
+
+
+def record(
+    conversation: Conversation,
+    kind: str,
+    operator: Operator | None = None,
+    detail: str | None = None,
+) -> None:
+    """An event in the conversation's trail, and for operators the audit log."""
+    db.session.add(
+        ConversationEvent(
+            conversation=conversation,
+            kind=kind,
+            detail=detail,
+            actor=actor_of(operator),
+        )
+    )
+    if operator is not None:
+        audit(operator, kind, conversation.id, detail)
+
+
+def audit(
+    operator: Operator | None,
+    action: str,
+    conversation_id: int | None = None,
+    detail: str | None = None,
+) -> None:
+    db.session.add(
+        AuditEntry(
+            operator_id=operator.id if operator else None,
+            action=action,
+            conversation_id=conversation_id,
+            detail=detail,
+        )
+    )
+
+
+def _priority_rank():  # type: ignore[no-untyped-def]
+    return case(PRIORITY_RANK, value=Conversation.handoff_priority, else_=3)
+
+
+def waiting_queue() -> list[Conversation]:
+    """Everyone waiting: urgent first, then high, then by waiting time."""
+    return list(
+        db.session.scalars(
+            select(Conversation)
+            .where(Conversation.state == State.WAITING)
+            .order_by(_priority_rank(), Conversation.waiting_since, Conversation.id)
+        )
+    )
+
+
+def queue_position(conversation: Conversation) -> int:
+    """1 for the next person to be helped; counts those ahead in the same order."""
+    rank = PRIORITY_RANK.get(conversation.handoff_priority or "", 3)
+    since = conversation.waiting_since or utcnow()
+    ahead = db.session.scalar(
+        select(func.count(Conversation.id)).where(
+            Conversation.state == State.WAITING,
+            Conversation.id != conversation.id,
+            (_priority_rank() < rank)
+            | and_(_priority_rank() == rank, Conversation.waiting_since < since),
+        )
+    )
+    return (ahead or 0) + 1
+
+
+def claim(conversation_id: int, operator: Operator) -> bool:
+    """Take a waiting conversation; of two operators at once exactly one wins
+    (a single conditional UPDATE decides)."""
+    result = db.session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.state == State.WAITING)
+        .values(state=State.WITH_OPERATOR, operator_id=operator.id)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    conversation = db.session.get(Conversation, conversation_id)
+    db.session.refresh(conversation)
+    record(conversation, "claimed", operator)
+    db.session.commit()
+    return True
+
+
+def transfer(conversation: Conversation, to: Operator, by: Operator) -> None:
+    conversation.operator_id = to.id
+    conversation.state = State.WITH_OPERATOR
+    record(conversation, "transferred", by, detail=f"to operator:{to.id}")
+    db.session.commit()
+
+
+def close(conversation: Conversation, by: Operator) -> None:
+    """Done: the number is forgotten; the next message starts with the bot."""
+    conversation.state = State.CLOSED
+    conversation.contact = None
+    conversation.waiting_since = None
+    record(conversation, "closed", by)
+    db.session.commit()
+
+
+def return_to_bot(conversation: Conversation, by: Operator) -> None:
+    """Hand back: the bot answers the next message (the caller of this sends
+    the person the catalog's hand-back greeting on their channel)."""
+    conversation.state = State.BOT
+    conversation.operator_id = None
+    conversation.waiting_since = None
+    conversation.handoff_reason = None
+    conversation.handoff_priority = None
+    conversation.contact = None
+    record(conversation, "returned_to_bot", by)
+    db.session.commit()
