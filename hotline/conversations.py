@@ -13,14 +13,14 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.languages import SUPPORTED_LANGUAGES
-from hotline import contact, handoff, metrics, texts
+from hotline import contact, handoff, hours, metrics, texts
 from hotline.bot_client import BotClient, BotUnavailable, Handoff
 from hotline.extensions import db
 from hotline.models import (
@@ -297,10 +297,13 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
         turn.buttons,
         turn.handoff,
     )
+    if turn.handoff and (away := team_away_answer(outcome.language)):
+        outcome.texts = [*turn.texts, away]
+        outcome.buttons = [*turn.buttons, []]
     if turn.delete_data:
         forget_transcript(conversation)
     else:
-        _store_replies(conversation, turn.texts)
+        _store_replies(conversation, outcome.texts)
     db.session.commit()
     return outcome
 
@@ -316,13 +319,29 @@ def _for_the_operators(
     metrics.MESSAGES.labels(incoming.channel, conversation.language or "unknown").inc()
     if conversation.state == State.WAITING:
         outcome.texts = [
-            texts.IN_LINE(
+            team_away_answer(outcome.language)
+            or texts.IN_LINE(
                 outcome.language,
                 position=handoff.queue_position(conversation),
                 emergency=current_app.config["EMERGENCY_NUMBER"],
             )
         ]
     return outcome
+
+
+def team_away_answer(language: str) -> str | None:
+    """Outside the team's hours for this language: when they are back and the
+    24-hour numbers; None while someone can answer."""
+    now = datetime.now(UTC)
+    if hours.opening_hours().is_open(language, now):
+        return None
+    numbers = {
+        "emergency": current_app.config["EMERGENCY_NUMBER"],
+        "hotline": current_app.config["HOTLINE_NUMBER"],
+    }
+    if when := hours.when_back(language, now):
+        return texts.TEAM_AWAY(language, when=when, **numbers)
+    return texts.TEAM_AWAY_NO_TIME(language, **numbers)
 
 
 def _store_replies(conversation: Conversation, replies: list[str]) -> None:

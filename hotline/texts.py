@@ -62,3 +62,15 @@ BACK_TO_BOT = Text(
     "You are writing with Aliada's automatic assistant again. Ask your question, "
     "or write: person.",
 )
+TEAM_AWAY = Text(
+    "hotline_team_away",
+    "Our team is back on %(when)s. Leave your message here: the first person on "
+    "duty will read it. In danger, call %(emergency)s (day and night). Hotline: "
+    "%(hotline)s.",
+)
+TEAM_AWAY_NO_TIME = Text(
+    "hotline_team_away_no_time",
+    "Our team is not answering right now. Leave your message here: the first "
+    "person on duty will read it. In danger, call %(emergency)s (day and night). "
+    "Hotline: %(hotline)s.",
+)

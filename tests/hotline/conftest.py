@@ -66,8 +66,19 @@ def bot_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stack.stop()
 
 
+ALWAYS_OPEN = "timezone: UTC\nhours:\n  default:\n" + "".join(
+    f'    {day}: ["00:00-24:00"]\n'
+    for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+)
+
+
 def make_app(tmp_path: Path, **overrides: Any) -> Flask:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    always_open = tmp_path / "hours-always-open.yml"
+    always_open.write_text(ALWAYS_OPEN)
     settings: dict[str, Any] = {
+        # Tests do not depend on the hour they run at; opening hours have their own.
+        "OPENING_HOURS_FILE": str(always_open),
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'hotline.db'}",
         "CONVERSATION_KEY_SECRET": "test-secret",
