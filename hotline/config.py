@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,19 @@ def from_environment() -> dict[str, Any]:
         "CONVERSATION_KEY_SECRET": os.environ.get("CONVERSATION_KEY_SECRET")
         or secrets.token_hex(32),
         "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN", ""),
+        # Operators' replies by SMS and WhatsApp go out through Twilio's REST
+        # API with this account and these numbers (E.164, without "whatsapp:").
+        "TWILIO_ACCOUNT_SID": os.environ.get("TWILIO_ACCOUNT_SID", ""),
+        "TWILIO_PHONE_NUMBER": os.environ.get("TWILIO_PHONE_NUMBER", ""),
+        "TWILIO_WHATSAPP_NUMBER": os.environ.get("TWILIO_WHATSAPP_NUMBER", ""),
+        "TWILIO_API_URL": os.environ.get("TWILIO_API_URL", "https://api.twilio.com"),
+        "TWILIO_API_TIMEOUT_SECONDS": _float("TWILIO_API_TIMEOUT_SECONDS", 10.0),
+        # The hotline's public address (https://line.example.org): Twilio posts
+        # delivery reports to PUBLIC_URL/twilio/sms/status. Unset: no reports.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        # Fernet key for the numbers kept during a hand-off (hotline.contact);
+        # unset, one is derived from CONVERSATION_KEY_SECRET.
+        "CONTACT_ENCRYPTION_KEY": os.environ.get("CONTACT_ENCRYPTION_KEY", ""),
         "RASA_URL": os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
         "RASA_TOKEN": os.environ.get("RASA_TOKEN", ""),
         # Twilio gives up after 15 s; the bot gets this long, the rest is ours.
@@ -57,5 +71,20 @@ def from_environment() -> dict[str, Any]:
         "RETENTION_DAYS": _int("RETENTION_DAYS", 30),
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "AUDIO_DIR": os.environ.get("AUDIO_DIR", str(ROOT / ".hotline" / "audio")),
+        "OPENING_HOURS_FILE": os.environ.get(
+            "OPENING_HOURS_FILE", str(ROOT / "hotline" / "hours.yml")
+        ),
         "MAX_CONTENT_LENGTH": _int("MAX_REQUEST_BYTES", 32 * 1024),
+        # Signs the console's session cookie and CSRF tokens. Unset, each process
+        # draws its own: operators are logged out on restart and sessions split
+        # between workers, so production sets it.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Strict",
+        # Browsers accept Secure cookies on http://localhost; set
+        # SESSION_COOKIE_SECURE=0 only for plain http on another host name.
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "1") != "0",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+        # An operator's console with no request for this long asks to log in again.
+        "CONSOLE_IDLE_MINUTES": _int("CONSOLE_IDLE_MINUTES", 30),
     }
