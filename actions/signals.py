@@ -15,12 +15,14 @@ Priority = Literal["urgent", "high", "normal"]
 def signal_handoff(
     dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, priority: Priority
 ) -> None:
-    """Ask the hotline to bring a person into this conversation."""
+    """Ask the hotline to bring a person into this conversation; the topic the
+    person asked about helps the operator who takes it."""
     dispatcher.utter_message(
         response="utter_signal_handoff",
         reason=reason,
         priority=priority,
         language=current_language(tracker),
+        topic=tracker.get_slot("topic") or "",
     )
 
 

@@ -23,6 +23,7 @@ class BotUnavailable(Exception):
 class Handoff:
     reason: str
     priority: str
+    topic: str = ""  # what the person asked about (rights, shelter...), if known
 
 
 @dataclass
@@ -45,6 +46,7 @@ def parse_turn(messages: list[dict[str, Any]]) -> BotTurn:
                 turn.handoff = Handoff(
                     reason=str(handoff.get("reason") or "request"),
                     priority=str(handoff.get("priority") or "normal"),
+                    topic=str(handoff.get("topic") or ""),
                 )
                 turn.language = str(handoff.get("language") or "") or turn.language
             if isinstance(language := custom.get("language"), str) and language:

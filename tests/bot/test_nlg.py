@@ -129,11 +129,13 @@ async def test_signal_payload_is_filled(nlg: CatalogNLG, domain: Any) -> None:
         reason="emergency",
         priority="urgent",
         language="es",
+        topic="shelter",
     )
     assert rendered["custom"]["handoff"] == {
         "reason": "emergency",
         "priority": "urgent",
         "language": "es",
+        "topic": "shelter",
     }
 
 
