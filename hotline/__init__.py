@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
+from flask_wtf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -15,6 +16,8 @@ from hotline import config, metrics
 from hotline.extensions import db, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Every form (the console) carries a token; machine APIs are exempted below.
+csrf = CSRFProtect()
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -34,13 +37,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
 
-    from hotline import cli, health, sms, voice, webchat
+    from hotline import cli, console, health, sms, voice, webchat
+    from hotline.webchat.routes import api as webchat_api
 
     app.register_blueprint(health.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(voice.bp)
     app.register_blueprint(webchat.bp)
+    app.register_blueprint(console.bp)
+    csrf.init_app(app)
+    # Twilio signs its requests and the widget's API is called cross-site
+    # without cookies: neither carries (nor needs) a CSRF token.
+    for exempt in (health.bp, sms.bp, voice.bp, webchat.bp, webchat_api):
+        csrf.exempt(exempt)
     cli.init_app(app)
+    console.init_cli(app)
     _answer_errors_plainly(app)
     return app
 

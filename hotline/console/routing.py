@@ -1,0 +1,63 @@
+"""The queue as one operator sees it: what they can answer first, and which
+conversations nobody on shift can answer ("needs interpreter")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from hotline import handoff
+from hotline.extensions import db
+from hotline.models import Conversation, Operator, utcnow
+from hotline.privacy import pseudonym
+
+ON_SHIFT_WITHIN = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    conversation: Conversation
+    pseudonym: str
+    mine: bool  # in one of the operator's languages
+    needs_interpreter: bool
+    waiting: timedelta
+
+    @property
+    def waiting_label(self) -> str:
+        minutes = int(self.waiting.total_seconds() // 60)
+        if minutes < 1:
+            return "under 1 min"
+        if minutes < 60:
+            return f"{minutes} min"
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def languages_on_shift(now: datetime | None = None) -> set[str]:
+    """Languages spoken by active operators seen in the last 12 hours."""
+    since = (now or utcnow()) - ON_SHIFT_WITHIN
+    operators = db.session.scalars(
+        select(Operator).where(Operator.active, Operator.last_seen_at >= since)
+    )
+    return {code for operator in operators for code in operator.language_codes}
+
+
+def queue_for(operator: Operator) -> list[QueueRow]:
+    """The waiting queue, the operator's languages first; priority and waiting
+    time keep their order inside each group."""
+    now = utcnow()
+    spoken = languages_on_shift(now)
+    own = set(operator.language_codes)
+    rows = [
+        QueueRow(
+            conversation=conversation,
+            pseudonym=pseudonym(conversation.key),
+            mine=conversation.language in own,
+            needs_interpreter=bool(conversation.language)
+            and conversation.language not in spoken,
+            waiting=now - (conversation.waiting_since or now),
+        )
+        for conversation in handoff.waiting_queue()
+    ]
+    return [row for row in rows if row.mine] + [row for row in rows if not row.mine]

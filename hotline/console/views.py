@@ -1,0 +1,367 @@
+"""The queue, a conversation and what an operator does with it, the audit log,
+and the JSON the page polls for news (from the database, so any worker answers).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from hotline import handoff, texts
+from hotline.console import access, canned, routing
+from hotline.console.blueprint import bp
+from hotline.console.forms import (
+    ActionForm,
+    CannedForm,
+    NoteForm,
+    ReplyForm,
+    TransferForm,
+)
+from hotline.conversations import fallback_languages
+from hotline.extensions import db
+from hotline.models import (
+    AuditEntry,
+    Conversation,
+    Message,
+    MessageStatus,
+    Note,
+    Operator,
+    State,
+)
+from hotline.privacy import pseudonym
+
+log = logging.getLogger(__name__)
+AUDIT_PAGE = 200
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a transcript: who wrote it, when, and what."""
+
+    kind: str  # person, bot, operator, note
+    author: str
+    text: str
+    created_at: datetime
+    status: str | None = None
+    message_id: int | None = None
+
+
+def _language(conversation: Conversation) -> str:
+    return conversation.language or fallback_languages()[0]
+
+
+def _operator_names() -> dict[int, str]:
+    return {
+        operator.id: operator.display_name
+        for operator in db.session.scalars(select(Operator))
+    }
+
+
+def _message_entry(message: Message, names: dict[int, str]) -> Entry:
+    if message.direction == "in":
+        kind, author = "person", "Person"
+    elif message.operator_id is not None:
+        kind, author = "operator", names.get(message.operator_id, "Operator")
+    else:
+        kind, author = "bot", "Bot"
+    status = message.status if kind == "operator" else None
+    return Entry(kind, author, message.text, message.created_at, status, message.id)
+
+
+def transcript(conversation: Conversation) -> list[Entry]:
+    names = _operator_names()
+    entries = [_message_entry(message, names) for message in conversation.messages]
+    notes = db.session.scalars(
+        select(Note).where(Note.conversation_id == conversation.id)
+    )
+    entries += [
+        Entry(
+            "note",
+            names.get(note.operator_id or 0, "Operator"),
+            note.text,
+            note.created_at,
+        )
+        for note in notes
+    ]
+    return sorted(entries, key=lambda entry: entry.created_at)
+
+
+def _my_conversations(operator: Operator) -> list[Conversation]:
+    query = select(Conversation).where(Conversation.state == State.WITH_OPERATOR)
+    if not access.is_supervisor(operator):
+        query = query.where(Conversation.operator_id == operator.id)
+    return list(db.session.scalars(query.order_by(Conversation.last_message_at)))
+
+
+def _latest_message_id() -> int:
+    return db.session.scalar(select(db.func.max(Message.id))) or 0
+
+
+def _queue_context() -> dict[str, object]:
+    operator = access.me()
+    return {
+        "rows": routing.queue_for(operator),
+        "mine": _my_conversations(operator),
+        "supervisor": access.is_supervisor(operator),
+        "pseudonym": pseudonym,
+    }
+
+
+@bp.get("/")
+def queue() -> str:
+    return render_template(
+        "console/queue.html",
+        latest=_latest_message_id(),
+        **_queue_context(),
+    )
+
+
+@bp.get("/c/<int:conversation_id>")
+def conversation(conversation_id: int) -> str:
+    record = access.conversation_for(conversation_id)
+    operator = access.me()
+    handoff.audit(operator, "viewed_transcript", record.id)
+    db.session.commit()
+    language = _language(record)
+    canned_form = CannedForm()
+    canned_form.context.choices = canned.choices(language)
+    transfer_form = TransferForm()
+    transfer_form.operator_id.choices = [
+        (other.id, f"{other.display_name} ({other.languages or 'no languages'})")
+        for other in db.session.scalars(
+            select(Operator)
+            .where(Operator.active, Operator.id != record.operator_id)
+            .order_by(Operator.display_name)
+        )
+    ]
+    entries = transcript(record)
+    return render_template(
+        "console/conversation.html",
+        conversation=record,
+        pseudonym=pseudonym(record.key),
+        entries=entries,
+        latest=max((e.message_id or 0 for e in entries), default=0),
+        owner=record.operator_id == operator.id,
+        manager=access.can_manage(operator, record),
+        names=_operator_names(),
+        action_form=ActionForm(),
+        reply_form=ReplyForm(),
+        canned_form=canned_form,
+        note_form=NoteForm(),
+        transfer_form=transfer_form,
+    )
+
+
+def _back(conversation_id: int) -> Response:
+    return redirect(url_for("console.conversation", conversation_id=conversation_id))
+
+
+@bp.post("/c/<int:conversation_id>/claim")
+def claim(conversation_id: int) -> Response:
+    """Of two operators claiming at once, one wins; the other is told who."""
+    record = db.session.get(Conversation, conversation_id)
+    if record is None:
+        abort(404)
+    if handoff.claim(record.id, access.me()):
+        flash("This conversation is yours now.", "info")
+        return _back(record.id)
+    db.session.refresh(record)
+    if record.state == State.WITH_OPERATOR and record.operator is not None:
+        flash(f"{record.operator.display_name} took this conversation first.", "error")
+    else:
+        flash("This conversation is no longer waiting.", "error")
+    return redirect(url_for("console.queue"))
+
+
+def _owned_and_open(conversation_id: int) -> Conversation | None:
+    """The conversation if the operator may write to the person now; else a
+    message says why and None."""
+    record = access.conversation_for(conversation_id)
+    if record.operator_id != access.me().id:
+        abort(403)
+    if record.state != State.WITH_OPERATOR:
+        flash(
+            "This conversation is closed or no longer with you: "
+            "your reply was not sent.",
+            "error",
+        )
+        return None
+    return record
+
+
+def deliver(message: Message) -> None:
+    """Hand a queued reply to the channel's delivery (``hotline.delivery``).
+    Until that module exists, the message stays QUEUED for it to pick up."""
+    try:
+        delivery = importlib.import_module("hotline.delivery")
+    except ModuleNotFoundError as error:
+        if error.name != "hotline.delivery":
+            raise
+        return
+    try:
+        delivery.deliver(message)
+    except Exception as error:  # the reply is stored; the console shows its status
+        log.warning(
+            "message %s: delivery failed (%s)", message.id, type(error).__name__
+        )
+
+
+def _send(record: Conversation, text: str) -> Message:
+    operator = access.me()
+    message = Message(
+        conversation=record,
+        direction="out",
+        text=text,
+        status=MessageStatus.QUEUED,
+        operator_id=operator.id,
+    )
+    db.session.add(message)
+    handoff.audit(operator, "replied", record.id)
+    db.session.commit()
+    deliver(message)
+    return message
+
+
+@bp.post("/c/<int:conversation_id>/reply")
+def reply(conversation_id: int) -> Response:
+    form = ReplyForm()
+    record = _owned_and_open(conversation_id)
+    if record is None:
+        return _back(conversation_id)
+    if not form.validate():
+        flash("Write a reply of at most 1,600 characters.", "error")
+        return _back(record.id)
+    _send(record, form.text.data or "")
+    return _back(record.id)
+
+
+@bp.post("/c/<int:conversation_id>/canned")
+def send_canned(conversation_id: int) -> Response:
+    form = CannedForm()
+    record = _owned_and_open(conversation_id)
+    if record is None:
+        return _back(conversation_id)
+    text = canned.BY_CONTEXT.get(form.context.data or "")
+    if text is None:
+        flash("Choose one of the ready-made replies.", "error")
+        return _back(record.id)
+    _send(record, text(_language(record)))
+    return _back(record.id)
+
+
+def _managed(conversation_id: int) -> Conversation:
+    record = access.conversation_for(conversation_id)
+    if not access.can_manage(access.me(), record):
+        abort(403)
+    return record
+
+
+@bp.post("/c/<int:conversation_id>/note")
+def note(conversation_id: int) -> Response:
+    record = _managed(conversation_id)
+    form = NoteForm()
+    if not form.validate():
+        flash("Write a note of at most 4,000 characters.", "error")
+        return _back(record.id)
+    operator = access.me()
+    db.session.add(
+        Note(conversation_id=record.id, operator_id=operator.id, text=form.text.data)
+    )
+    handoff.audit(operator, "noted", record.id)
+    db.session.commit()
+    return _back(record.id)
+
+
+@bp.post("/c/<int:conversation_id>/transfer")
+def transfer(conversation_id: int) -> Response:
+    record = _managed(conversation_id)
+    form = TransferForm()
+    target = db.session.get(Operator, form.operator_id.data or 0)
+    if record.state != State.WITH_OPERATOR:
+        flash("Only a conversation with an operator can be transferred.", "error")
+        return _back(record.id)
+    if target is None or not target.active or target.id == record.operator_id:
+        flash("Choose another active operator.", "error")
+        return _back(record.id)
+    handoff.transfer(record, target, access.me())
+    flash(f"Transferred to {target.display_name}.", "info")
+    return redirect(url_for("console.queue"))
+
+
+@bp.post("/c/<int:conversation_id>/close")
+def close(conversation_id: int) -> Response:
+    record = _managed(conversation_id)
+    if record.state == State.CLOSED:
+        flash("This conversation was already closed.", "error")
+        return _back(record.id)
+    handoff.close(record, access.me())
+    flash("Conversation closed.", "info")
+    return redirect(url_for("console.queue"))
+
+
+@bp.post("/c/<int:conversation_id>/return")
+def return_to_bot(conversation_id: int) -> Response:
+    record = _managed(conversation_id)
+    if not handoff.is_with_people(record):
+        flash("This conversation is not with people any more.", "error")
+        return _back(record.id)
+    # Queued and handed to delivery before the hand-back forgets the number.
+    _send(record, texts.BACK_TO_BOT(_language(record)))
+    handoff.return_to_bot(record, access.me())
+    flash("The bot answers this person again.", "info")
+    return redirect(url_for("console.queue"))
+
+
+@bp.get("/audit")
+def audit_log() -> str:
+    access.require_supervisor()
+    entries = db.session.scalars(
+        select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE)
+    ).all()
+    return render_template(
+        "console/audit.html",
+        entries=entries,
+        names=_operator_names(),
+    )
+
+
+@bp.get("/api/updates")
+def updates() -> Response:
+    """What changed since message ``after``: the queue (as the page renders
+    it), and the open conversation's new messages when ``conversation`` is
+    given. Polled every few seconds; it does not count as activity."""
+    after = request.args.get("after", 0, type=int)
+    payload: dict[str, object] = {
+        "latest": _latest_message_id(),
+        "queue_html": render_template("console/_queue.html", **_queue_context()),
+    }
+    conversation_id = request.args.get("conversation", type=int)
+    if conversation_id is not None:
+        record = access.conversation_for(conversation_id)
+        names = _operator_names()
+        payload["state"] = record.state
+        payload["messages"] = [
+            {
+                "id": entry.message_id,
+                "kind": entry.kind,
+                "author": entry.author,
+                "text": entry.text,
+                "status": entry.status,
+                "time": entry.created_at.strftime("%H:%M"),
+            }
+            for entry in (
+                _message_entry(message, names)
+                for message in db.session.scalars(
+                    select(Message)
+                    .where(Message.conversation_id == record.id, Message.id > after)
+                    .order_by(Message.id)
+                )
+            )
+        ]
+    return jsonify(payload)

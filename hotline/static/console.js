@@ -1,0 +1,61 @@
+// Polls the console's updates every few seconds; the pages work without it.
+(function () {
+  "use strict";
+  var PERIOD = 2500;
+  var queue = document.getElementById("live");
+  var transcript = document.getElementById("transcript");
+  var holder = queue || transcript;
+  if (!holder || !window.fetch) { return; }
+  var status = document.getElementById("live-status");
+  var after = Number(holder.dataset.after) || 0;
+  var lastQueue = null;
+
+  function entry(message) {
+    var item = document.createElement("li");
+    item.className = "entry entry-" + message.kind;
+    item.dataset.message = message.id;
+    var meta = document.createElement("p");
+    meta.className = "meta";
+    meta.textContent = message.author + " " + message.time + (message.status ? " · " + message.status : "");
+    var text = document.createElement("p");
+    text.className = "text";
+    text.textContent = message.text;
+    item.appendChild(meta);
+    item.appendChild(text);
+    return item;
+  }
+
+  function apply(data) {
+    var region = document.getElementById("queue-region");
+    // Not while the keyboard is inside the table: replacing it would lose focus.
+    if (queue && data.queue_html !== lastQueue && !region.contains(document.activeElement)) {
+      region.innerHTML = data.queue_html;
+      if (lastQueue !== null) { status.textContent = "Queue updated."; }
+      lastQueue = data.queue_html;
+    }
+    if (transcript && data.messages && data.messages.length) {
+      data.messages.forEach(function (message) {
+        if (!transcript.querySelector('[data-message="' + message.id + '"]')) {
+          transcript.appendChild(entry(message));
+        }
+        after = Math.max(after, message.id);
+      });
+      status.textContent = data.messages.length + " new message(s).";
+    }
+    if (queue) { after = data.latest; }
+  }
+
+  function poll() {
+    var url = holder.dataset.updates;
+    url += (url.indexOf("?") < 0 ? "?" : "&") + "after=" + after;
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (response.status === 401) { window.location = holder.dataset.login; throw new Error("login"); }
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      })
+      .then(function (data) { apply(data); window.setTimeout(poll, PERIOD); })
+      .catch(function (error) { if (error.message !== "login") { window.setTimeout(poll, PERIOD * 4); } });
+  }
+  window.setTimeout(poll, PERIOD);
+}());

@@ -1,0 +1,569 @@
+"""The operator console: login with password and TOTP, lockout, sessions, CSRF,
+who may open what, the queue as each operator sees it, and what an operator
+does with a conversation (claim, reply, note, transfer, close, hand back)."""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pyotp
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from hotline import texts
+from hotline.console import accounts, canned
+from hotline.conversations import find_or_start, request_person
+from hotline.extensions import db
+from hotline.models import (
+    AuditEntry,
+    Conversation,
+    Message,
+    MessageStatus,
+    Operator,
+    Role,
+    State,
+    utcnow,
+)
+from hotline.privacy import pseudonym
+
+PASSWORD = "correct horse battery"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Person:
+    """An operator account made with the real hashing, and their browser."""
+
+    def __init__(
+        self,
+        app: Flask,
+        username: str,
+        role: str = Role.OPERATOR,
+        languages: str = "es,en",
+    ) -> None:
+        with app.app_context():
+            account = accounts.create_operator(username, PASSWORD, role, languages)
+            self.id = account.operator.id
+            self.totp = pyotp.TOTP(account.operator.totp_secret)
+        self.app = app
+        self.client = app.test_client()
+
+    def token(self, path: str = "/console/login") -> str:
+        match = TOKEN.search(self.client.get(path).get_data(as_text=True))
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def post(self, path: str, data: dict[str, str] | None = None, **kwargs):
+        form = {"csrf_token": self.token_for_session(), **(data or {})}
+        return self.client.post(path, data=form, **kwargs)
+
+    def token_for_session(self) -> str:
+        return self.token("/console/") if self.logged_in else self.token()
+
+    logged_in = False
+
+    def enter_password(self, password: str = PASSWORD):
+        return self.client.post(
+            "/console/login",
+            data={
+                "csrf_token": self.token(),
+                "username": self.username,
+                "password": password,
+            },
+        )
+
+    def enter_code(self, code: str | None = None):
+        return self.client.post(
+            "/console/login/code",
+            data={
+                "csrf_token": self.token("/console/login/code"),
+                "code": code or self.totp.now(),
+            },
+        )
+
+    @property
+    def username(self) -> str:
+        with self.app.app_context():
+            return db.session.get(Operator, self.id).username
+
+    def log_in(self) -> Person:
+        assert self.enter_password().status_code == 302
+        response = self.enter_code()
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith("/console/")
+        self.logged_in = True
+        return self
+
+
+def waiting(
+    app: Flask,
+    sender: str,
+    language: str | None = "es",
+    priority: str = "normal",
+    minutes_ago: int = 0,
+    channel: str = "sms",
+) -> int:
+    with app.test_request_context():
+        conversation = find_or_start(channel, sender)
+        conversation.language = language
+        request_person(conversation, "request_human", priority, sender)
+        conversation.waiting_since = utcnow() - timedelta(minutes=minutes_ago)
+        db.session.commit()
+        return conversation.id
+
+
+def incoming(app: Flask, conversation_id: int, text: str) -> int:
+    with app.app_context():
+        message = Message(
+            conversation_id=conversation_id,
+            direction="in",
+            text=text,
+            status=MessageStatus.FOR_PERSON,
+        )
+        db.session.add(message)
+        db.session.commit()
+        return message.id
+
+
+def flashes(response) -> str:
+    return " ".join(
+        re.findall(r'class="flash[^"]*"[^>]*>([^<]*)<', response.get_data(as_text=True))
+    )
+
+
+def stored(app: Flask, model, *where):
+    with app.app_context():
+        return db.session.scalars(select(model).where(*where)).all()
+
+
+# --- login --------------------------------------------------------------
+
+
+def test_login_takes_password_then_code(app: Flask) -> None:
+    ana = Person(app, "ana")
+    response = ana.enter_password()
+    assert response.headers["Location"].endswith("/console/login/code")
+    # Half-way in is not in.
+    assert ana.client.get("/console/").status_code == 302
+    ana.enter_code()
+    page = ana.client.get("/console/")
+    assert page.status_code == 200
+    assert "Queue" in page.get_data(as_text=True)
+    assert [e.action for e in stored(app, AuditEntry)] == ["logged_in"]
+
+
+def test_session_cookie_is_secure_httponly_strict(app: Flask) -> None:
+    ana = Person(app, "ana")
+    ana.enter_password()
+    cookie = ana.enter_code().headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "Secure" in cookie
+    assert "SameSite=Strict" in cookie
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(app: Flask) -> None:
+    ana = Person(app, "ana")
+    wrong = ana.enter_password("not the password")
+    assert wrong.status_code == 401
+    assert "Wrong username or password." in flashes(wrong)
+    nobody = ana.client.post(
+        "/console/login",
+        data={"csrf_token": ana.token(), "username": "zoe", "password": PASSWORD},
+    )
+    assert nobody.status_code == 401
+    assert flashes(nobody) == flashes(wrong)
+
+
+def test_wrong_code_is_refused(app: Flask) -> None:
+    ana = Person(app, "ana")
+    ana.enter_password()
+    wrong = str((int(ana.totp.now()) + 500_000) % 1_000_000).zfill(6)
+    response = ana.enter_code(wrong)
+    assert response.status_code == 401
+    assert "code is not right" in flashes(response)
+    assert ana.client.get("/console/").status_code == 302
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(app: Flask) -> None:
+    ana = Person(app, "ana")
+    for _ in range(3):
+        ana.enter_password("guess guess guess")
+    # Failed codes count too.
+    ana.enter_password()
+    ana.enter_code("000000")
+    response = ana.enter_code("000001")
+    assert "/console/login" in response.headers["Location"]
+    page = ana.client.get("/console/login")
+    assert "locked for 15 minutes after 5 failed attempts" in flashes(page)
+    # Even the right password and code do not open a locked account.
+    refused = ana.enter_password()
+    assert refused.status_code == 429
+    assert "locked" in flashes(refused)
+    with app.app_context():
+        operator = db.session.get(Operator, ana.id)
+        assert operator.locked_until > utcnow() + timedelta(minutes=14)
+        operator.locked_until = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    ana.log_in()
+    assert ana.client.get("/console/").status_code == 200
+
+
+def test_code_step_needs_the_password_step_first(app: Flask) -> None:
+    ana = Person(app, "ana")
+    response = ana.client.post(
+        "/console/login/code",
+        data={"csrf_token": ana.token(), "code": ana.totp.now()},
+    )
+    assert response.headers["Location"].endswith("/console/login")
+    assert ana.client.get("/console/").status_code == 302
+
+
+# --- nothing without both steps ------------------------------------------
+
+
+def console_routes(app: Flask) -> list[tuple[str, str]]:
+    public = {"console.login", "console.code", "console.logout"}
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("console.") or rule.endpoint in public:
+            continue
+        path = rule.rule.replace("<int:conversation_id>", "1")
+        routes += [(method, path) for method in sorted(rule.methods & {"GET", "POST"})]
+    return routes
+
+
+@pytest.mark.parametrize("logged_in_half_way", [False, True])
+def test_nothing_under_console_without_password_and_code(
+    app: Flask, logged_in_half_way: bool
+) -> None:
+    waiting(app, "+15550001")
+    ana = Person(app, "ana")
+    if logged_in_half_way:
+        ana.enter_password()
+    routes = console_routes(app)
+    assert len(routes) >= 10
+    for method, path in routes:
+        form = {"csrf_token": ana.token(), "text": "hello", "operator_id": "1"}
+        response = ana.client.open(path, method=method, data=form)
+        if path.startswith("/console/api/"):
+            assert response.status_code == 401, path
+            assert response.json == {"error": "login required"}
+        else:
+            assert response.status_code == 302, (method, path)
+            assert response.headers["Location"].endswith("/console/login"), path
+    assert stored(app, Message, Message.direction == "out") == []
+
+
+def test_idle_session_expires(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    with ana.client.session_transaction() as session:
+        session["seen_at"] -= 31 * 60
+    response = ana.client.get("/console/")
+    assert response.headers["Location"].endswith("/console/login")
+    assert "session expired" in flashes(ana.client.get("/console/login"))
+    assert ana.client.get("/console/").status_code == 302
+
+
+def test_session_ends_after_eight_hours_even_when_active(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    with ana.client.session_transaction() as session:
+        session["login_at"] -= 8 * 3600 + 60
+    assert ana.client.get("/console/").status_code == 302
+
+
+def test_polling_does_not_keep_an_idle_session_alive(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    with ana.client.session_transaction() as session:
+        session["seen_at"] -= 29 * 60
+        seen = session["seen_at"]
+    assert ana.client.get("/console/api/updates").status_code == 200
+    with ana.client.session_transaction() as session:
+        assert session["seen_at"] == seen
+
+
+def test_deactivated_account_is_logged_out_at_once(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    with app.app_context():
+        db.session.get(Operator, ana.id).active = False
+        db.session.commit()
+    assert ana.client.get("/console/").status_code == 302
+
+
+def test_logout_ends_the_session(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    ana.post("/console/logout")
+    assert ana.client.get("/console/").status_code == 302
+
+
+# --- CSRF ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("token", [None, "forged", "IjAxMjM0NTY3ODki.Zz.abc"])
+def test_forms_without_a_valid_csrf_token_are_refused(
+    app: Flask, token: str | None
+) -> None:
+    conversation_id = waiting(app, "+15550001")
+    ana = Person(app, "ana").log_in()
+    form = {} if token is None else {"csrf_token": token}
+    response = ana.client.post(f"/console/c/{conversation_id}/claim", data=form)
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+    assert stored(app, Conversation)[0].state == State.WAITING
+
+
+def test_login_form_needs_its_token(app: Flask) -> None:
+    ana = Person(app, "ana")
+    response = ana.client.post(
+        "/console/login", data={"username": "ana", "password": PASSWORD}
+    )
+    assert response.status_code == 400
+
+
+def test_twilio_and_webchat_need_no_csrf_token(client: FlaskClient) -> None:
+    response = client.post(
+        "/webchat/api/v1/messages",
+        json={"session_id": "s" * 32, "text": "hola", "language": "es"},
+    )
+    assert response.status_code == 200
+
+
+# --- the queue --------------------------------------------------------------
+
+
+def queue_order(page) -> list[int]:
+    return [
+        int(found)
+        for found in re.findall(
+            r'data-conversation="(\d+)"', page.get_data(as_text=True)
+        )
+    ]
+
+
+def test_queue_shows_my_languages_first_keeping_priority_order(app: Flask) -> None:
+    urgent_es = waiting(app, "+15550001", "es", "urgent")
+    normal_fr_old = waiting(app, "+15550002", "fr", "normal", minutes_ago=30)
+    high_fr = waiting(app, "+15550003", "fr", "high", minutes_ago=1)
+    normal_es = waiting(app, "+15550004", "es", "normal", minutes_ago=40)
+    Person(app, "ana", languages="es").log_in()
+    paul = Person(app, "paul", languages="fr").log_in()
+    page = paul.client.get("/console/")
+    assert queue_order(page) == [high_fr, normal_fr_old, urgent_es, normal_es]
+    body = page.get_data(as_text=True)
+    with app.app_context():
+        keys = [c.key for c in stored(app, Conversation)]
+    for key in keys:
+        assert pseudonym(key) in body
+    assert "+1555000" not in body and "15550001" not in body
+    assert "30 min" in body
+
+
+def test_language_nobody_on_shift_speaks_needs_an_interpreter(app: Flask) -> None:
+    quechua = waiting(app, "+15550001", "qu")
+    spanish = waiting(app, "+15550002", "es")
+    guarani = waiting(app, "+15550003", "gn")
+    haitian = waiting(app, "+15550004", "ht")
+    ana = Person(app, "ana", languages="es").log_in()
+    away = Person(app, "gran", languages="gn")
+    gone = Person(app, "hugo", languages="ht")
+    with app.app_context():
+        db.session.get(Operator, away.id).last_seen_at = utcnow() - timedelta(hours=13)
+        inactive = db.session.get(Operator, gone.id)
+        inactive.last_seen_at, inactive.active = utcnow(), False
+        db.session.commit()
+    body = ana.client.get("/console/").get_data(as_text=True)
+    rows = {
+        int(cid): row
+        for cid, row in re.findall(
+            r'data-conversation="(\d+)">(.*?)</tr>', body, flags=re.S
+        )
+    }
+    for needs in (quechua, guarani, haitian):
+        assert "needs interpreter" in rows[needs]
+    assert "needs interpreter" not in rows[spanish]
+
+
+def test_updates_endpoint_brings_new_messages_and_the_queue(app: Flask) -> None:
+    conversation_id = waiting(app, "+15550001")
+    ana = Person(app, "ana").log_in()
+    first = incoming(app, conversation_id, "hola")
+    ana.post(f"/console/c/{conversation_id}/claim")
+    second = incoming(app, conversation_id, "<b>ayuda</b>")
+    news = ana.client.get(
+        f"/console/api/updates?after={first}&conversation={conversation_id}"
+    ).json
+    assert news["latest"] == second
+    assert [(m["id"], m["kind"], m["text"]) for m in news["messages"]] == [
+        (second, "person", "<b>ayuda</b>")
+    ]
+    assert "Nobody is waiting." in news["queue_html"]
+    assert "My conversations (1)" in news["queue_html"]
+
+
+# --- who opens what ---------------------------------------------------------
+
+
+def claimed_by(
+    app: Flask, person: Person, sender: str = "+15550001", channel: str = "sms"
+) -> int:
+    conversation_id = waiting(app, sender, channel=channel)
+    response = person.post(f"/console/c/{conversation_id}/claim")
+    assert response.headers["Location"].endswith(f"/console/c/{conversation_id}")
+    return conversation_id
+
+
+def test_operator_cannot_open_anothers_conversation(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    bea = Person(app, "bea").log_in()
+    conversation_id = claimed_by(app, ana)
+    assert bea.client.get(f"/console/c/{conversation_id}").status_code == 403
+    refused = bea.post(f"/console/c/{conversation_id}/reply", {"text": "hi"})
+    assert refused.status_code == 403
+    assert bea.post(f"/console/c/{conversation_id}/close").status_code == 403
+    assert (
+        bea.client.get(
+            f"/console/api/updates?conversation={conversation_id}"
+        ).status_code
+        == 403
+    )
+    assert stored(app, Conversation)[0].state == State.WITH_OPERATOR
+
+
+def test_supervisor_pages_are_for_supervisors(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    sue = Person(app, "sue", role=Role.SUPERVISOR).log_in()
+    conversation_id = claimed_by(app, ana)
+    assert ana.client.get("/console/audit").status_code == 403
+    assert sue.client.get(f"/console/c/{conversation_id}").status_code == 200
+    audit = sue.client.get("/console/audit").get_data(as_text=True)
+    assert "viewed_transcript" in audit and "claimed" in audit
+    assert "With operators (1)" in sue.client.get("/console/").get_data(as_text=True)
+    assert "My conversations (0)" in (
+        Person(app, "bea").log_in().client.get("/console/").get_data(as_text=True)
+    )
+
+
+def test_each_transcript_view_is_audited(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    conversation_id = claimed_by(app, ana)
+    ana.client.get(f"/console/c/{conversation_id}")
+    ana.client.get(f"/console/c/{conversation_id}")
+    views = stored(app, AuditEntry, AuditEntry.action == "viewed_transcript")
+    assert [(v.operator_id, v.conversation_id) for v in views] == [
+        (ana.id, conversation_id)
+    ] * 2
+
+
+# --- a conversation ----------------------------------------------------------
+
+
+def test_two_claims_at_once_exactly_one_wins(app: Flask) -> None:
+    conversation_id = waiting(app, "+15550001")
+    people = [Person(app, name).log_in() for name in ("ana", "bea")]
+    tokens = [person.token("/console/") for person in people]
+
+    def claim(index: int):
+        return people[index].client.post(
+            f"/console/c/{conversation_id}/claim",
+            data={"csrf_token": tokens[index]},
+        )
+
+    with ThreadPoolExecutor(2) as pool:
+        responses = list(pool.map(claim, range(2)))
+    locations = [r.headers["Location"] for r in responses]
+    winners = [i for i, loc in enumerate(locations) if loc.endswith("/c/1")]
+    assert len(winners) == 1
+    loser = people[1 - winners[0]]
+    message = flashes(loser.client.get("/console/"))
+    assert f"{people[winners[0]].username.title()}" in message or "took" in message
+    assert "took this conversation first" in message
+    [conversation] = stored(app, Conversation)
+    assert conversation.operator_id == people[winners[0]].id
+
+
+def test_script_in_messages_and_notes_is_shown_as_text(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    conversation_id = claimed_by(app, ana)
+    incoming(app, conversation_id, "<script>alert('x')</script>")
+    ana.post(f"/console/c/{conversation_id}/note", {"text": "<img src=x onerror=1>"})
+    body = ana.client.get(f"/console/c/{conversation_id}").get_data(as_text=True)
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in body
+    assert "<img src=x" not in body
+    assert "&lt;img src=x onerror=1&gt;" in body
+    assert "internal note" in body
+
+
+def test_reply_is_queued_for_delivery_and_audited(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    conversation_id = claimed_by(app, ana, "session-1", channel="webchat")
+    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Estoy aquí."})
+    [reply] = stored(app, Message, Message.direction == "out")
+    assert (reply.text, reply.operator_id) == ("Estoy aquí.", ana.id)
+    # The widget fetches it: queued until then.
+    assert reply.status == MessageStatus.QUEUED
+    assert stored(app, AuditEntry, AuditEntry.action == "replied")
+    body = ana.client.get(f"/console/c/{conversation_id}").get_data(as_text=True)
+    assert "Estoy aquí." in body
+
+
+def test_a_reply_that_could_not_be_sent_shows_as_failed(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    conversation_id = claimed_by(app, ana)  # SMS, and no Twilio account here
+    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola"})
+    [reply] = stored(app, Message, Message.direction == "out")
+    assert reply.status == MessageStatus.FAILED
+    body = ana.client.get(f"/console/c/{conversation_id}").get_data(as_text=True)
+    assert "status-failed" in body
+
+
+def test_canned_reply_goes_out_in_the_persons_language(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    conversation_id = claimed_by(app, ana)
+    ana.post(
+        f"/console/c/{conversation_id}/canned", {"context": "console_canned_safe_now"}
+    )
+    [reply] = stored(app, Message, Message.direction == "out")
+    with app.app_context():
+        assert reply.text == canned.BY_CONTEXT["console_canned_safe_now"]("es")
+    refused = ana.post(f"/console/c/{conversation_id}/canned", {"context": "nope"})
+    assert refused.status_code == 302
+    assert len(stored(app, Message, Message.direction == "out")) == 1
+
+
+def test_reply_to_a_closed_conversation_is_refused(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    conversation_id = claimed_by(app, ana)
+    ana.post(f"/console/c/{conversation_id}/close")
+    assert stored(app, Conversation)[0].state == State.CLOSED
+    response = ana.post(
+        f"/console/c/{conversation_id}/reply",
+        {"text": "still there?"},
+        follow_redirects=True,
+    )
+    assert "closed or no longer with you: your reply was not sent" in flashes(response)
+    assert stored(app, Message, Message.direction == "out") == []
+
+
+def test_transfer_hands_the_conversation_to_a_colleague(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    bea = Person(app, "bea").log_in()
+    conversation_id = claimed_by(app, ana)
+    ana.post(f"/console/c/{conversation_id}/transfer", {"operator_id": str(bea.id)})
+    assert stored(app, Conversation)[0].operator_id == bea.id
+    assert ana.client.get(f"/console/c/{conversation_id}").status_code == 403
+    assert bea.client.get(f"/console/c/{conversation_id}").status_code == 200
+
+
+def test_return_to_bot_greets_the_person_in_their_language(app: Flask) -> None:
+    ana = Person(app, "ana").log_in()
+    conversation_id = claimed_by(app, ana, "session-1", channel="webchat")
+    ana.post(f"/console/c/{conversation_id}/return")
+    [conversation] = stored(app, Conversation)
+    assert conversation.state == State.BOT
+    [greeting] = stored(app, Message, Message.direction == "out")
+    with app.app_context():
+        assert greeting.text == texts.BACK_TO_BOT("es")
+    assert greeting.status == MessageStatus.QUEUED
