@@ -3,16 +3,18 @@
 Keywords first (STOP, START, HELP in every language), then the bot through the
 conversation service. ``/twilio/sms/fallback`` is the number's fallback URL:
 Twilio calls it when the main URL failed or took longer than 15 s, so it answers
-without the bot and keeps the message for a person.
+without the bot and keeps the message for a person. ``/twilio/sms/status`` is
+where Twilio reports the delivery of an operator's reply (``hotline.delivery``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import click
 from flask import Blueprint, Response, abort, current_app, request
 
-from hotline import conversations, metrics, texts, twiml
+from hotline import conversations, delivery, metrics, texts, twiml
 from hotline.conversations import Incoming, Outcome
 from hotline.extensions import db
 from hotline.models import Channel, Conversation, MessageStatus
@@ -20,7 +22,8 @@ from hotline.sms.keywords import Keyword, find_keyword
 from hotline.sms.segments import compose
 from hotline.twilio_security import twilio_only
 
-bp = Blueprint("sms", __name__, url_prefix="/twilio/sms")
+# cli_group=None: the blueprint's commands are top-level (`flask retry-deliveries`).
+bp = Blueprint("sms", __name__, url_prefix="/twilio/sms", cli_group=None)
 
 
 @dataclass(frozen=True)
@@ -143,3 +146,24 @@ def fallback() -> Response:
     return _reply(
         [conversations.unavailable_answer(conversation.language)], inbound.channel
     )
+
+
+@bp.post("/status")
+@twilio_only
+def status() -> Response:
+    """Twilio's delivery report for a reply we sent. Always 200 (Twilio retries
+    otherwise); a SID we do not know changes nothing."""
+    sid = request.form.get("MessageSid", "").strip()
+    if sid:
+        delivery.report_status(
+            sid,
+            request.form.get("MessageStatus", "").strip().lower(),
+            request.form.get("ErrorCode", "").strip() or None,
+        )
+    return Response("", status=200, mimetype="text/plain")
+
+
+@bp.cli.command("retry-deliveries")
+def retry_deliveries() -> None:
+    """Send again the SMS/WhatsApp replies that failed (up to 3 attempts)."""
+    click.echo(f"{delivery.retry_failed()} replies sent")

@@ -98,6 +98,36 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "FetchedMessage": {
+        "type": "object",
+        "required": ["id", "text", "from"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {
+                "type": "integer",
+                "description": "Pass the last one as 'after' in the next request.",
+            },
+            "text": {"type": "string"},
+            "from": {
+                "type": "string",
+                "enum": ["operator", "line"],
+                "description": "A person of the team, or the line itself (e.g. "
+                "the greeting when the conversation goes back to the bot).",
+            },
+        },
+    },
+    "FetchedMessages": {
+        "type": "object",
+        "required": ["messages", "language"],
+        "additionalProperties": False,
+        "properties": {
+            "messages": {"type": "array", "items": _ref("schemas", "FetchedMessage")},
+            "language": {
+                **_ref("schemas", "Language"),
+                "description": "The language the conversation is in now.",
+            },
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["error", "status"],
@@ -175,7 +205,40 @@ OPENAPI: dict[str, Any] = {
                     "415": _ref("responses", "UnsupportedMediaType"),
                     "500": _ref("responses", "ServerError"),
                 },
-            }
+            },
+            "get": {
+                "operationId": "fetchMessages",
+                "summary": "Replies from people of the team not yet shown: poll "
+                "while a person has the conversation.",
+                "description": "The bot's replies come in the answer to each "
+                "message and are not repeated here. An unknown session id gets "
+                "an empty list.",
+                "parameters": [
+                    {
+                        "name": "session_id",
+                        "in": "query",
+                        "required": True,
+                        "schema": _ref("schemas", "SessionId"),
+                    },
+                    {
+                        "name": "after",
+                        "in": "query",
+                        "required": False,
+                        "description": "The last message id the widget has shown.",
+                        "schema": {"type": "integer", "minimum": 0, "default": 0},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Messages with an id above 'after', oldest "
+                        "first.",
+                        "content": _json(_ref("schemas", "FetchedMessages")),
+                    },
+                    "400": _ref("responses", "BadRequest"),
+                    "403": _ref("responses", "Forbidden"),
+                    "500": _ref("responses", "ServerError"),
+                },
+            },
         },
         f"{API_PREFIX}/openapi.json": {
             "get": {

@@ -10,15 +10,15 @@ from itertools import zip_longest
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
-from hotline import conversations
+from hotline import conversations, delivery
 from hotline.conversations import Incoming, Outcome
 from hotline.models import Channel
 from hotline.webchat.cors import init_cors
 from hotline.webchat.openapi import API_PREFIX, OPENAPI
 from hotline.webchat.payload import json_object, parse_message
-from hotline.webchat.sessions import new_session_id
+from hotline.webchat.sessions import looks_random, new_session_id
 
 bp = Blueprint("webchat", __name__)
 api = Blueprint("webchat_api", __name__, url_prefix=API_PREFIX)
@@ -56,6 +56,21 @@ def post_message() -> Response:
         )
     )
     return jsonify(answer(outcome))
+
+
+@api.get("/messages")
+def fetch_replies() -> Response:
+    """Replies from people (operators, the line) the widget has not shown yet."""
+    session_id = request.args.get("session_id", "")
+    if not looks_random(session_id):
+        raise BadRequest(
+            "parameter 'session_id' must be 32 to 128 letters, digits, '-' or '_'"
+        )
+    after = request.args.get("after", "0")
+    if not after.isascii() or not after.isdigit() or len(after) > 18:
+        raise BadRequest("parameter 'after' must be a message id (0 or more)")
+    replies = delivery.fetch_for_widget(session_id, int(after))
+    return jsonify(messages=replies.messages, language=replies.language)
 
 
 @api.get("/openapi.json")

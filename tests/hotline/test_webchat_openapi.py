@@ -65,7 +65,7 @@ def test_the_document_is_openapi_3_1_with_both_routes(
     assert document == OPENAPI
     assert document["openapi"].startswith("3.1.")
     assert {"post"} <= document["paths"][SESSIONS].keys()
-    assert {"post"} <= document["paths"][MESSAGES].keys()
+    assert {"post", "get"} <= document["paths"][MESSAGES].keys()
 
 
 @pytest.mark.parametrize("name", sorted(OPENAPI["components"]["schemas"]))
@@ -124,9 +124,15 @@ def test_real_answers_match_the_document(
             client.post(MESSAGES, json={}, headers={"Origin": "https://x.example"}),
         ),
         ("get", DOCUMENT, client.get(DOCUMENT)),
+        (
+            "get",
+            MESSAGES,
+            client.get(MESSAGES, query_string={"session_id": session_id}),
+        ),
+        ("get", MESSAGES, client.get(MESSAGES, query_string={"after": "x"})),
     ]
     statuses = [response.status_code for _, _, response in answers]
-    assert statuses == [201, 403, 200, 400, 413, 415, 403, 200]
+    assert statuses == [201, 403, 200, 400, 413, 415, 403, 200, 200, 400]
     for method, path, response in answers:
         assert_matches_document(document, method, path, response)
 
