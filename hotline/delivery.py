@@ -31,8 +31,12 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 WHATSAPP_WINDOW = timedelta(hours=24)
+# Longer than any send takes (TWILIO_API_TIMEOUT_SECONDS): still QUEUED after
+# this, the process sending it stopped.
+STUCK_AFTER = timedelta(minutes=5)
 STATUS_CALLBACK_PATH = "/twilio/sms/status"
 TEXT_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
+MAX_DETAIL_CHARS = 64  # a code or a word; the column holds 200
 
 
 class NotSent(Exception):
@@ -124,14 +128,20 @@ def fetch_for_widget(session_id: str, after: int) -> WidgetReplies:
 
 
 def retry_failed() -> int:
-    """Send again every SMS/WhatsApp reply that failed fewer than 3 times;
-    returns how many went out this time."""
+    """Send again every SMS/WhatsApp reply that failed fewer than 3 times, or
+    was left QUEUED by a process that stopped mid-send; returns how many went
+    out this time."""
+    stuck_before = utcnow() - STUCK_AFTER
     failed = db.session.scalars(
         select(Message)
         .join(Conversation)
         .where(
             Message.direction == "out",
-            Message.status == MessageStatus.FAILED,
+            (Message.status == MessageStatus.FAILED)
+            | (
+                (Message.status == MessageStatus.QUEUED)
+                & (Message.created_at < stuck_before)
+            ),
             Message.attempts < MAX_ATTEMPTS,
             Conversation.channel.in_([str(channel) for channel in TEXT_CHANNELS]),
         )
@@ -207,6 +217,7 @@ def _within_whatsapp_window(conversation: Conversation) -> bool:
 
 
 def _failed(message: Message, detail: str) -> None:
+    detail = detail[:MAX_DETAIL_CHARS]
     message.status = MessageStatus.FAILED
     conversations.record_event(message.conversation, "delivery_failed", detail)
     db.session.commit()

@@ -286,6 +286,31 @@ def test_the_retry_command_sends_what_failed(
     assert stored(line, message_id).status == MessageStatus.SENT
 
 
+def test_a_reply_left_queued_by_a_stopped_process_is_sent_by_the_retry(
+    line: Flask, fake_twilio: FakeTwilio
+) -> None:
+    conversation_id = handed_off(line, Channel.SMS, PERSON)
+    with line.app_context():
+        fresh, stuck = (
+            Message(
+                conversation_id=conversation_id,
+                direction="out",
+                text=REPLY,
+                status=MessageStatus.QUEUED,
+                created_at=utcnow() - timedelta(minutes=minutes),
+            )
+            for minutes in (0, 10)
+        )
+        db.session.add_all([fresh, stuck])
+        db.session.commit()
+        assert delivery.retry_failed() == 1
+        assert (fresh.status, stuck.status) == (
+            MessageStatus.QUEUED,
+            MessageStatus.SENT,
+        )
+    assert len(fake_twilio.received) == 1
+
+
 def test_without_twilio_settings_the_reply_fails_visibly(
     line: Flask, fake_twilio: FakeTwilio
 ) -> None:
