@@ -255,6 +255,26 @@ def send_canned(conversation_id: int) -> Response:
     return _back(record.id)
 
 
+@bp.post("/c/<int:conversation_id>/m/<int:message_id>/retry")
+def retry(conversation_id: int, message_id: int) -> Response:
+    """Send a failed reply again (the owner, while the conversation is open)."""
+    record = _owned_and_open(conversation_id)
+    if record is None:
+        return _back(conversation_id)
+    message = db.session.get(Message, message_id)
+    if (
+        message is None
+        or message.conversation_id != record.id
+        or message.status != MessageStatus.FAILED
+    ):
+        flash("Only a reply that failed can be sent again.", "error")
+        return _back(record.id)
+    handoff.audit(access.me(), "resent", record.id)
+    db.session.commit()
+    deliver(message)
+    return _back(record.id)
+
+
 def _managed(conversation_id: int) -> Conversation:
     record = access.conversation_for(conversation_id)
     if not access.can_manage(access.me(), record):
