@@ -116,6 +116,19 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "RepliesRequest": {
+        "type": "object",
+        "required": ["session_id"],
+        "properties": {
+            "session_id": _ref("schemas", "SessionId"),
+            "after": {
+                "type": "integer",
+                "minimum": 0,
+                "default": 0,
+                "description": "The last message id the widget has shown.",
+            },
+        },
+    },
     "FetchedMessages": {
         "type": "object",
         "required": ["messages", "language"],
@@ -206,28 +219,19 @@ OPENAPI: dict[str, Any] = {
                     "500": _ref("responses", "ServerError"),
                 },
             },
-            "get": {
-                "operationId": "fetchMessages",
+        },
+        f"{API_PREFIX}/replies": {
+            "post": {
+                "operationId": "fetchReplies",
                 "summary": "Replies from people of the team not yet shown: poll "
                 "while a person has the conversation.",
                 "description": "The bot's replies come in the answer to each "
                 "message and are not repeated here. An unknown session id gets "
-                "an empty list.",
-                "parameters": [
-                    {
-                        "name": "session_id",
-                        "in": "query",
-                        "required": True,
-                        "schema": _ref("schemas", "SessionId"),
-                    },
-                    {
-                        "name": "after",
-                        "in": "query",
-                        "required": False,
-                        "description": "The last message id the widget has shown.",
-                        "schema": {"type": "integer", "minimum": 0, "default": 0},
-                    },
-                ],
+                "an empty list. A POST, so the session id stays out of URLs.",
+                "requestBody": {
+                    "required": True,
+                    "content": _json(_ref("schemas", "RepliesRequest")),
+                },
                 "responses": {
                     "200": {
                         "description": "Messages with an id above 'after', oldest "
@@ -236,6 +240,7 @@ OPENAPI: dict[str, Any] = {
                     },
                     "400": _ref("responses", "BadRequest"),
                     "403": _ref("responses", "Forbidden"),
+                    "415": _ref("responses", "UnsupportedMediaType"),
                     "500": _ref("responses", "ServerError"),
                 },
             },

@@ -58,18 +58,21 @@ def post_message() -> Response:
     return jsonify(answer(outcome))
 
 
-@api.get("/messages")
+@api.post("/replies")
 def fetch_replies() -> Response:
-    """Replies from people (operators, the line) the widget has not shown yet."""
-    session_id = request.args.get("session_id", "")
-    if not looks_random(session_id):
+    """Replies from people (operators, the line) the widget has not shown yet.
+    A POST with a JSON body, so the session id never sits in a URL that proxies
+    and access logs keep."""
+    body = json_object(request)
+    session_id = body.get("session_id")
+    if not isinstance(session_id, str) or not looks_random(session_id):
         raise BadRequest(
-            "parameter 'session_id' must be 32 to 128 letters, digits, '-' or '_'"
+            "field 'session_id' must be 32 to 128 letters, digits, '-' or '_'"
         )
-    after = request.args.get("after", "0")
-    if not after.isascii() or not after.isdigit() or len(after) > 18:
-        raise BadRequest("parameter 'after' must be a message id (0 or more)")
-    replies = delivery.fetch_for_widget(session_id, int(after))
+    after = body.get("after", 0)
+    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after < 10**18:
+        raise BadRequest("field 'after' must be a message id (0 or more)")
+    replies = delivery.fetch_for_widget(session_id, after)
     return jsonify(messages=replies.messages, language=replies.language)
 
 

@@ -42,7 +42,7 @@ LINE_NUMBER = "+15550100"
 WHATSAPP_NUMBER = "+15550111"
 PERSON = "+15557654321"
 REPLY = "Hola, soy Ana. Te ayudo con el albergue."
-FETCH = "/webchat/api/v1/messages"
+FETCH = "/webchat/api/v1/replies"
 
 
 @dataclass
@@ -403,7 +403,9 @@ def test_an_unsigned_report_is_refused(line: Flask, twilio: Twilio) -> None:
 
 def chat_session(client: FlaskClient) -> str:
     session_id = client.post("/webchat/api/v1/sessions").json["session_id"]
-    client.post(FETCH, json={"session_id": session_id, "text": "hola"})
+    client.post(
+        "/webchat/api/v1/messages", json={"session_id": session_id, "text": "hola"}
+    )
     return session_id
 
 
@@ -423,18 +425,16 @@ def test_the_widget_gets_the_operators_reply_once_and_it_is_marked_sent(
     assert stored(line, message_id).status == MessageStatus.QUEUED
     assert fake_twilio.received == []
 
-    first = client.get(FETCH, query_string={"session_id": session_id, "after": 0})
+    first = client.post(FETCH, json={"session_id": session_id, "after": 0})
     assert first.status_code == 200
     assert first.json == {
         "messages": [{"id": message_id, "text": REPLY, "from": "operator"}],
         "language": "es",
     }
-    assert_matches_document(OPENAPI, "get", FETCH, first)
+    assert_matches_document(OPENAPI, "post", FETCH, first)
     assert stored(line, message_id).status == MessageStatus.SENT
 
-    again = client.get(
-        FETCH, query_string={"session_id": session_id, "after": message_id}
-    )
+    again = client.post(FETCH, json={"session_id": session_id, "after": message_id})
     assert again.json["messages"] == []
 
 
@@ -445,21 +445,17 @@ def test_the_widget_polls_from_an_allowed_page_only(
     send_reply(line, webchat_conversation(line, session_id))
     query = {"session_id": session_id}
 
-    allowed = client.get(
-        FETCH, query_string=query, headers={"Origin": "https://ngo.example"}
-    )
+    allowed = client.post(FETCH, json=query, headers={"Origin": "https://ngo.example"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://ngo.example"
     assert len(allowed.json["messages"]) == 1
-    foreign = client.get(
-        FETCH, query_string=query, headers={"Origin": "https://evil.example"}
-    )
+    foreign = client.post(FETCH, json=query, headers={"Origin": "https://evil.example"})
     assert foreign.status_code == 403
 
 
 def test_an_unknown_session_looks_like_one_with_nothing_new(
     client: FlaskClient,
 ) -> None:
-    response = client.get(FETCH, query_string={"session_id": "U" * 43})
+    response = client.post(FETCH, json={"session_id": "U" * 43})
     assert response.status_code == 200
     assert response.json == {"messages": [], "language": "es"}
 
@@ -469,7 +465,7 @@ def test_an_unknown_session_looks_like_one_with_nothing_new(
     [{}, {"session_id": "1"}, {"session_id": "S" * 43, "after": "-1"}],
 )
 def test_a_malformed_fetch_is_a_400(client: FlaskClient, query: dict) -> None:
-    response = client.get(FETCH, query_string=query)
+    response = client.post(FETCH, json=query)
     assert response.status_code == 400
     assert response.json["status"] == 400
 
@@ -489,7 +485,5 @@ def test_the_hand_back_greeting_reaches_the_widget_from_the_line(
         db.session.add(greeting)
         delivery.deliver(greeting)
 
-    [fetched] = client.get(FETCH, query_string={"session_id": session_id}).json[
-        "messages"
-    ]
+    [fetched] = client.post(FETCH, json={"session_id": session_id}).json["messages"]
     assert (fetched["text"], fetched["from"]) == (texts.BACK_TO_BOT("es"), "line")
