@@ -87,4 +87,7 @@ def from_environment() -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
         # An operator's console with no request for this long asks to log in again.
         "CONSOLE_IDLE_MINUTES": _int("CONSOLE_IDLE_MINUTES", 30),
+        # A form's CSRF token lives as long as the session that holds it (the
+        # idle and 8-hour limits above), not Flask-WTF's separate hour.
+        "WTF_CSRF_TIME_LIMIT": None,
     }
