@@ -194,7 +194,11 @@ def choose_language(conversation: Conversation, choice: str | None) -> str | Non
 
 
 def request_person(
-    conversation: Conversation, reason: str, priority: str, address: str | None = None
+    conversation: Conversation,
+    reason: str,
+    priority: str,
+    address: str | None = None,
+    topic: str = "",
 ) -> None:
     """Hand-off as a state change plus an event (operators pick it up). For SMS
     and WhatsApp the number is kept, encrypted, so an operator can answer."""
@@ -204,6 +208,8 @@ def request_person(
     if address and conversation.channel in (Channel.SMS, Channel.WHATSAPP):
         conversation.contact = contact.seal(address)
     conversation.handoff_reason = reason
+    if topic:
+        conversation.handoff_topic = topic[:32]
     conversation.handoff_priority = _higher(conversation.handoff_priority, priority)
     record_event(conversation, "handoff", f"{reason}/{priority}")
     metrics.HANDOFFS.labels(conversation.channel, priority).inc()
@@ -290,7 +296,11 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
         conversation.language = turn.language
     if turn.handoff:
         request_person(
-            conversation, turn.handoff.reason, turn.handoff.priority, incoming.address
+            conversation,
+            turn.handoff.reason,
+            turn.handoff.priority,
+            incoming.address,
+            turn.handoff.topic,
         )
     outcome.texts, outcome.buttons, outcome.handoff = (
         turn.texts,

@@ -70,6 +70,8 @@ class Conversation(db.Model):
     state: Mapped[str] = mapped_column(String(16), default=State.BOT)
     handoff_reason: Mapped[str | None] = mapped_column(String(32))
     handoff_priority: Mapped[str | None] = mapped_column(String(16))
+    # What the person asked about before the hand-off (rights, shelter...).
+    handoff_topic: Mapped[str | None] = mapped_column(String(32))
     opted_out: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -154,6 +156,8 @@ class Operator(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column()
+    # The TOTP time step last used to log in: a code works once.
+    last_totp_step: Mapped[int | None] = mapped_column()
     last_seen_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

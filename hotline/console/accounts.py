@@ -4,8 +4,9 @@ and a lockout after repeated failures (of either step) that says until when."""
 from __future__ import annotations
 
 import contextlib
+import hmac
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 from argon2 import PasswordHasher
@@ -127,14 +128,23 @@ def check_password(operator: Operator | None, password: str) -> bool:
     return True
 
 
+def _matching_step(secret: str, code: str) -> int | None:
+    """The time step whose code this is (one step of clock drift allowed)."""
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(datetime.now(UTC))
+    for step in (now - 1, now, now + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
 def check_code(operator: Operator, code: str) -> bool:
-    """The authenticator's 6-digit code (one step of clock drift allowed)."""
+    """The authenticator's 6-digit code, accepted once: a code seen on a
+    shoulder or in a screenshot cannot open a second session."""
     code = code.strip().replace(" ", "")
-    if (
-        len(code) == 6
-        and code.isdigit()
-        and pyotp.TOTP(operator.totp_secret).verify(code, valid_window=1)
-    ):
+    step = _matching_step(operator.totp_secret, code) if len(code) == 6 else None
+    if step is not None and step > (operator.last_totp_step or -1):
+        operator.last_totp_step = step
         _succeeded(operator)
         return True
     _failed(operator)

@@ -179,6 +179,21 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(app: Flask) -> None
     assert flashes(nobody) == flashes(wrong)
 
 
+def test_a_code_opens_one_session_only(app: Flask) -> None:
+    ana = Person(app, "ana")
+    code = ana.totp.now()
+    ana.log_in()
+    thief = Person.__new__(Person)
+    thief.app, thief.id, thief.totp = app, ana.id, ana.totp
+    thief.client = app.test_client()
+    assert thief.enter_password().status_code == 302
+    response = thief.enter_code(code)
+    assert response.status_code != 302 or not response.headers["Location"].endswith(
+        "/console/"
+    )
+    assert thief.client.get("/console/").status_code == 302  # back to login
+
+
 def test_wrong_code_is_refused(app: Flask) -> None:
     ana = Person(app, "ana")
     ana.enter_password()

@@ -1,0 +1,46 @@
+"""Reading Rasa's REST answer: what the person sees, and the signals they never see."""
+
+from __future__ import annotations
+
+from hotline.bot_client import Handoff, parse_turn
+
+
+def test_signals_are_taken_out_and_text_kept_in_order() -> None:
+    turn = parse_turn(
+        [
+            {"recipient_id": "x", "custom": {"language": "pt"}},
+            {"recipient_id": "x", "text": "Estou chamando uma pessoa."},
+            {
+                "recipient_id": "x",
+                "custom": {
+                    "handoff": {
+                        "reason": "request_human",
+                        "priority": "high",
+                        "language": "pt",
+                        "topic": "shelter",
+                    }
+                },
+            },
+            {"recipient_id": "x", "custom": {"delete_data": {"confirmed": True}}},
+        ]
+    )
+    assert turn.texts == ["Estou chamando uma pessoa."]
+    assert turn.language == "pt"
+    assert turn.handoff == Handoff("request_human", "high", "shelter")
+    assert turn.delete_data
+
+
+def test_buttons_keep_title_and_payload_and_odd_shapes_are_ignored() -> None:
+    turn = parse_turn(
+        [
+            {
+                "text": "Choose",
+                "buttons": [{"title": "Español", "payload": "/x"}, "bad"],
+            },
+            {"custom": "not a dict"},
+            {"text": "   "},
+        ]
+    )
+    assert turn.texts == ["Choose"]
+    assert turn.buttons == [[{"title": "Español", "payload": "/x"}]]
+    assert turn.handoff is None and not turn.delete_data
