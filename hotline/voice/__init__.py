@@ -2,6 +2,8 @@
 
 ``bp`` is loaded on first use, so ``python -m hotline.voice.audio`` (``make
 audio``) runs without importing the routes, and the audio module only once.
+It carries the callers' routes and the operators' line
+(``POST /twilio/voice/operator``).
 """
 
 from typing import Any
@@ -11,7 +13,8 @@ __all__ = ["bp"]
 
 def __getattr__(name: str) -> Any:
     if name == "bp":
-        from hotline.voice.routes import bp
+        from hotline.voice import operator_line, routes  # noqa: F401
+        from hotline.voice.blueprint import bp
 
         return bp
     raise AttributeError(name)

@@ -20,6 +20,7 @@ Spanish for Quechua and Guarani), which reads the words with its own accent.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -170,15 +171,20 @@ def audio_file(language: str, name: str, audio_dir: str | Path) -> Path | None:
 
 
 def prompt_texts(language: str, numbers: dict[str, str]) -> list[str]:
-    """The line's own prompts as they are said in a language (values filled)."""
+    """The line's own prompts as they are said in a language (values filled).
+    A prompt with a value known only during a call (a place in line) is left
+    to be rendered when it is first said."""
     values = {"digit": menu_digit(language), **numbers}
-    return [
-        text(language, **values)
-        for text in vars(prompts).values()
-        if isinstance(text, prompts.Text)
-        and text is not prompts.MENU_OPTION_NAMED
-        and catalog.prompt_language(language, text) == language
-    ]
+    said = []
+    for text in vars(prompts).values():
+        if (
+            isinstance(text, prompts.Text)
+            and text is not prompts.MENU_OPTION_NAMED
+            and catalog.prompt_language(language, text) == language
+        ):
+            with contextlib.suppress(KeyError):
+                said.append(text(language, **values))
+    return said
 
 
 def catalog_texts(language: str) -> list[str]:

@@ -50,3 +50,50 @@ GOODBYE = Text(
     "hotline_voice_goodbye",
     "Thank you for calling. You can call again at any time: %(hotline)s. Goodbye.",
 )
+
+# --- waiting for a person (Twilio's call queue) ---------------------------
+# Translators: said over and over while the caller waits in line.
+HOLD = Text(
+    "hotline_voice_hold",
+    "Please stay on the line. A person from our team will answer. If you are in "
+    "danger, hang up and call %(emergency)s.",
+)
+# Translators: said after HOLD; the number is the caller's place in line.
+PLACE_IN_LINE = Text("hotline_voice_place_in_line", "You are number %(position)s.")
+# Said after the team's "back on ..." message (outside opening hours), or when
+# nobody could answer in time.
+LEAVE_MESSAGE = Text(
+    "hotline_voice_leave_message",
+    "After the tone, say your message. A person from our team will listen to it. "
+    "Hang up when you are done.",
+)
+MESSAGE_KEPT = Text(
+    "hotline_voice_message_kept",
+    "Thank you. Your message is kept for our team.",
+)
+
+# --- the operators' line (POST /twilio/voice/operator), said in English ---
+OPERATOR_ASK_ID = Text(
+    "hotline_voice_operator_ask_id",
+    "Aliada team line. Enter your operator number, then the hash key.",
+)
+OPERATOR_ASK_CODE = Text(
+    "hotline_voice_operator_ask_code",
+    "Enter the 6-digit code your authenticator app shows now.",
+)
+OPERATOR_REFUSED = Text(
+    "hotline_voice_operator_refused",
+    "That operator number or code is not right. Goodbye.",
+)
+OPERATOR_LOCKED = Text(
+    "hotline_voice_operator_locked",
+    "This account is locked after too many failed attempts. Ask a supervisor. Goodbye.",
+)
+OPERATOR_NO_CALLS = Text(
+    "hotline_voice_operator_no_calls",
+    "Nobody is waiting on the phone in your languages. Goodbye.",
+)
+OPERATOR_CONNECTING = Text(
+    "hotline_voice_operator_connecting",
+    "Connecting you with a caller who speaks %(language_name)s.",
+)

@@ -4,10 +4,13 @@ A call: the language menu (one key per language, each said in its own
 language), a welcome, then turns: what the caller says (or the key they press)
 goes to the bot through the conversation service, keyed by the CallSid so each
 call is its own conversation; the answer is spoken and the line listens again.
-Emergencies, requests for a person and repeated silence ring the on-call
-person; with nobody to ring, the caller hears the numbers to call and the call
-goes on. The language, the turn number and the misses travel in the action
-URL's query string, which Twilio signs with the rest of the URL.
+Emergencies, requests for a person and repeated silence put the conversation
+in the hand-off queue and the caller on hold in Twilio's queue for their
+language (``hotline.voice.queue``), where an operator's phone picks them up
+(``hotline.voice.operator_line``). Outside opening hours, or when nobody could
+answer in time, the caller can leave a voice message for the first operator.
+The language, the turn number and the misses travel in the action URL's query
+string, which Twilio signs with the rest of the URL.
 """
 
 from __future__ import annotations
@@ -15,16 +18,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask import Blueprint, Response, abort, current_app, request, send_file, url_for
+from flask import Response, abort, current_app, request, send_file, url_for
 
 from bot.languages import SUPPORTED_LANGUAGES
-from hotline import conversations, metrics, texts
+from hotline import conversations, handoff, metrics, texts
 from hotline.conversations import Incoming, Outcome
 from hotline.extensions import db
-from hotline.models import Channel
+from hotline.models import Channel, Conversation, MessageStatus
 from hotline.twilio_security import twilio_only
 from hotline.twiml import twiml_response
-from hotline.voice import audio, catalog, prompts, twiml, voicing
+from hotline.voice import audio, catalog, params, prompts, queue, twiml, voicing
+from hotline.voice.blueprint import bp
 from hotline.voice.languages import (
     DEFAULT_LANGUAGE,
     autonym,
@@ -33,11 +37,9 @@ from hotline.voice.languages import (
     menu_digit,
     voice_for,
 )
+from hotline.voice.params import bounded
 from hotline.voice.twiml import Utterance
 
-bp = Blueprint("voice", __name__, url_prefix="/twilio/voice")
-
-CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
 MAX_SPEECH_CHARS = 500  # a few sentences; Twilio's transcripts are rarely longer
 MAX_STEP = 10_000
 MENU_SILENCES_BEFORE_DEFAULT = 2
@@ -45,24 +47,22 @@ MISSES_BEFORE_OFFER = 2
 MISSES_BEFORE_TRANSFER = 3
 MENU_KEYS = frozenset("123456789")
 PERSON_KEY = "0"
-
-
-def _call_sid() -> str:
-    call_sid = request.form.get("CallSid", "").strip()
-    if not CALL_SID.fullmatch(call_sid):
-        metrics.REJECTED.labels(request.path, "missing_parameters").inc()
-        abort(400)
-    return call_sid
+# A caller on hold this long with nobody answering is offered a voice message.
+MAX_HOLD_SECONDS = 600
+MAX_MESSAGE_SECONDS = 120
+MAX_QUEUE_POSITION = 1_000
+RECORDING_SID = re.compile(r"RE[0-9a-fA-F]{32}")
+MAX_RECORDING_URL_CHARS = 300
+# How a voice message reads in the console's transcript (operators' English).
+VOICE_MESSAGE_MARK = "[voice message]"
+# Twilio's QueueResult values after which the caller is still on the line.
+STILL_ON_THE_LINE = frozenset({"leave", "queue-full", "error", "system-error"})
+BRIDGED = frozenset({"bridged", "bridging-in-process", "redirected"})
 
 
 def _count(name: str, default: int, highest: int) -> int:
     """A counter from the query string; the default for anything odd."""
-    raw = request.args.get(name, "")
-    if not raw.isascii() or not raw.isdigit():
-        return default
-    if len(raw) > len(str(highest)):  # also keeps int() off huge digit strings
-        return highest
-    return min(int(raw), highest)
+    return bounded(request.args.get(name), default, highest)
 
 
 def _numbers() -> dict[str, str]:
@@ -109,25 +109,60 @@ def _welcome(language: str) -> Response:
     return _ask(language, 1, said, voicing.prompt(prompts.ASK, language))
 
 
-def _nobody_free(language: str, step: int, said: list[Utterance]) -> Response:
-    """No one to ring: the numbers to call, and the conversation goes on."""
-    said = said + voicing.prompt(prompts.NOBODY_FREE, language, **_numbers())
-    return _ask(language, step, said, voicing.prompt(prompts.ASK_AGAIN, language))
-
-
-def _transfer(language: str, step: int, said: list[Utterance]) -> Response:
-    number = current_app.config["ON_CALL_NUMBER"]
-    if not number:
-        return _nobody_free(language, step, said)
+def _ring_on_call(language: str, step: int, said: list[Utterance]) -> Response:
     said = said + voicing.prompt(prompts.CONNECTING, language)
     action = url_for("voice.dial_ended", lang=language, step=step)
+    number = current_app.config["ON_CALL_NUMBER"]
     return twiml_response(twiml.transfer(said, number, action))
 
 
-def _caller_asks_for_person(call_sid: str, reason: str) -> None:
+def _offer_message(language: str, said: list[Utterance]) -> Response:
+    """Say ``said``, then record a message for the first operator."""
+    said = said + voicing.prompt(prompts.LEAVE_MESSAGE, language)
+    goodbye = voicing.prompt(prompts.GOODBYE, language, **_numbers())
+    action = url_for("voice.recorded", lang=language)
+    return twiml_response(
+        twiml.record_message(said, action, MAX_MESSAGE_SECONDS, goodbye)
+    )
+
+
+def _to_people(
+    conversation: Conversation, language: str, step: int, said: list[Utterance]
+) -> Response:
+    """The conversation waits for a person (already in the hand-off queue);
+    the caller waits on hold in their language's Twilio queue.
+
+    Outside opening hours nobody would answer: the team's "back on ..." and a
+    voice message instead. ON_CALL_NUMBER stays as a fall-back, rung only
+    when it is set and no operator who speaks the caller's language is on
+    duty: a queue nobody watches would keep a caller, maybe in danger, on hold
+    for nobody. With neither, the caller still waits (the console shows the
+    call to whoever logs in) and after MAX_HOLD_SECONDS may leave a message.
+    """
+    if away := conversations.team_away_answer(language):
+        return _offer_message(language, said + voicing.answers([away], language))
+    if current_app.config["ON_CALL_NUMBER"] and not queue.someone_on_duty(language):
+        return _ring_on_call(language, step, said)
+    name = queue.queue_name(language, conversation.handoff_priority)
+    handoff.record(conversation, queue.ENQUEUED, detail=name)
+    db.session.commit()
+    said = said + voicing.prompt(prompts.CONNECTING, language)
+    wait_url = url_for("voice.hold", lang=language)
+    action = url_for("voice.queue_left", lang=language)
+    return twiml_response(twiml.enqueue(said, name, wait_url, action))
+
+
+def _caller_asks_for_person(
+    call_sid: str, reason: str, language: str | None
+) -> Conversation:
+    """Into the hand-off queue, in the language the caller chose in the menu
+    (a caller who pressed 0 at once has said nothing the bot could place)."""
     conversation = conversations.find_or_start(Channel.VOICE, call_sid)
+    if conversation.language is None and language is not None:
+        conversations.choose_language(conversation, language)
     conversations.request_person(conversation, reason, "normal")
     db.session.commit()
+    return conversation
 
 
 def _fold(text: str) -> str:
@@ -149,14 +184,14 @@ def _is_person_word(speech: str, language: str) -> bool:
 @bp.post("")
 @twilio_only
 def incoming() -> Response:
-    _call_sid()
+    params.call_sid()
     return _menu(silences=0)
 
 
 @bp.post("/language")
 @twilio_only
 def language() -> Response:
-    _call_sid()
+    params.call_sid()
     digits = request.form.get("Digits", "").strip()
     if chosen := language_for_digit(digits):
         return _welcome(chosen)
@@ -171,8 +206,8 @@ def language() -> Response:
 def _missed(call_sid: str, language: str, step: int, misses: int) -> Response:
     """Nothing usable heard: ask again, then offer a person, then ring one."""
     if misses >= MISSES_BEFORE_TRANSFER:
-        _caller_asks_for_person(call_sid, "voice_no_input")
-        return _transfer(language, step, [])
+        conversation = _caller_asks_for_person(call_sid, "voice_no_input", language)
+        return _to_people(conversation, language, step, [])
     sorry = voicing.prompt(prompts.NOT_HEARD, language)
     if misses >= MISSES_BEFORE_OFFER:
         offer = voicing.prompt(prompts.OFFER_PERSON, language)
@@ -187,16 +222,20 @@ def _answer(outcome: Outcome, step: int) -> Response:
         said = voicing.prompt(texts.BOT_UNAVAILABLE, language, **_numbers())
         offer = voicing.prompt(prompts.OFFER_PERSON, language)
         return _ask(language, step, said, offer)
-    said = voicing.answers(outcome.texts, language)
     if outcome.handoff is not None:
-        return _transfer(language, step, said)
+        # The service adds the team's "back on ..." to a hand-off out of hours;
+        # _to_people says it just before offering a voice message.
+        away = conversations.team_away_answer(language)
+        said = voicing.answers([t for t in outcome.texts if t != away], language)
+        return _to_people(outcome.conversation, language, step, said)
+    said = voicing.answers(outcome.texts, language)
     return _ask(language, step, said, voicing.prompt(prompts.ASK_AGAIN, language))
 
 
 @bp.post("/turn")
 @twilio_only
 def turn() -> Response:
-    call_sid = _call_sid()
+    call_sid = params.call_sid()
     language = known_language(request.args.get("lang"))
     step = max(_count("step", 1, MAX_STEP), 1)
     misses = _count("miss", 0, MISSES_BEFORE_TRANSFER)
@@ -204,8 +243,8 @@ def turn() -> Response:
     speech = conversations.clean_text(request.form.get("SpeechResult", ""))
     speech = speech[:MAX_SPEECH_CHARS]
     if digits == PERSON_KEY or (speech and _is_person_word(speech, language)):
-        _caller_asks_for_person(call_sid, "request")
-        return _transfer(language, step, [])
+        conversation = _caller_asks_for_person(call_sid, "request", language)
+        return _to_people(conversation, language, step, [])
     text = digits if digits in MENU_KEYS else speech
     if not text:  # silence, no match, or a key that means nothing (* #)
         return _missed(call_sid, language, step, misses + 1)
@@ -226,14 +265,89 @@ def turn() -> Response:
 @bp.post("/dial-ended")
 @twilio_only
 def dial_ended() -> Response:
-    """The on-call person hung up, or never answered."""
-    _call_sid()
+    """The on-call person hung up, or never answered: then the numbers to
+    call and a voice message for the first operator."""
+    params.call_sid()
     language = known_language(request.args.get("lang"))
-    step = max(_count("step", 1, MAX_STEP), 1)
     if request.form.get("DialCallStatus") == "completed":
         said = voicing.prompt(prompts.GOODBYE, language, **_numbers())
         return twiml_response(twiml.goodbye(said))
-    return _nobody_free(language, step, [])
+    return _offer_message(
+        language, voicing.prompt(prompts.NOBODY_FREE, language, **_numbers())
+    )
+
+
+@bp.post("/hold")
+@twilio_only
+def hold() -> Response:
+    """Enqueue's wait URL, asked again each time its answer has played: the
+    caller's place in line (Twilio's QueuePosition) and the emergency number;
+    after MAX_HOLD_SECONDS the caller leaves the queue (see queue_left)."""
+    params.call_sid()
+    language = known_language(request.args.get("lang"))
+    waited = bounded(request.form.get("QueueTime"), 0, MAX_HOLD_SECONDS)
+    if waited >= MAX_HOLD_SECONDS:
+        return twiml_response(twiml.leave_queue())
+    emergency = current_app.config["EMERGENCY_NUMBER"]
+    said = voicing.prompt(prompts.HOLD, language, emergency=emergency)
+    if position := bounded(request.form.get("QueuePosition"), 0, MAX_QUEUE_POSITION):
+        said += voicing.prompt(prompts.PLACE_IN_LINE, language, position=position)
+    return twiml_response(twiml.hold(said))
+
+
+@bp.post("/queue-left")
+@twilio_only
+def queue_left() -> Response:
+    """Enqueue's action: how the caller's wait ended. An operator answered:
+    nothing more to say (Twilio ends the caller's leg after the operator hangs
+    up). The caller hung up: an event, and the conversation stays waiting so
+    the console shows who called. Anything else, with the caller still on the
+    line: the numbers to call and a voice message."""
+    call_sid = params.call_sid()
+    language = known_language(request.args.get("lang"))
+    result = request.form.get("QueueResult", "").strip()
+    if result in BRIDGED:
+        return twiml_response(twiml.nothing())
+    conversation = queue.call_conversation(call_sid)
+    if result == "hangup" or result not in STILL_ON_THE_LINE:
+        if conversation is not None:
+            handoff.record(conversation, queue.HUNG_UP)
+            db.session.commit()
+        return twiml_response(twiml.nothing())
+    if conversation is not None:
+        handoff.record(conversation, queue.LEFT, detail=result)
+        db.session.commit()
+    said = voicing.prompt(prompts.NOBODY_FREE, language, **_numbers())
+    return _offer_message(language, said)
+
+
+@bp.post("/recorded")
+@twilio_only
+def recorded() -> Response:
+    """``<Record>``'s action: the voice message waits for a person, as a
+    message in the conversation that the first operator finds."""
+    call_sid = params.call_sid()
+    language = known_language(request.args.get("lang"))
+    url = request.form.get("RecordingUrl", "").strip()
+    recording_sid = request.form.get("RecordingSid", "").strip()
+    if (
+        not url.startswith("https://")
+        or len(url) > MAX_RECORDING_URL_CHARS
+        or not RECORDING_SID.fullmatch(recording_sid)
+    ):
+        metrics.REJECTED.labels(request.path, "missing_parameters").inc()
+        abort(400)
+    conversation = conversations.find_or_start(Channel.VOICE, call_sid)
+    if not handoff.is_with_people(conversation):
+        conversations.choose_language(conversation, language)
+        conversations.request_person(conversation, "voice_message", "normal")
+    text = f"{VOICE_MESSAGE_MARK} {url}"
+    if conversations.keep(conversation, text, MessageStatus.FOR_PERSON, recording_sid):
+        handoff.record(conversation, "voice_message")
+        db.session.commit()
+    said = voicing.prompt(prompts.MESSAGE_KEPT, language)
+    said += voicing.prompt(prompts.GOODBYE, language, **_numbers())
+    return twiml_response(twiml.goodbye(said))
 
 
 @bp.post("/fallback")
@@ -242,9 +356,10 @@ def fallback() -> Response:
     """The number's fallback URL: Twilio could not get a call's TwiML from the
     main URL. Without a language yet, the numbers are said in the line's first
     languages; then the on-call person rings, or the call ends with the numbers
-    said."""
-    call_sid = _call_sid()
-    _caller_asks_for_person(call_sid, "bot_unavailable")
+    said. It stays away from the queue: the app that failed would also have
+    to answer the hold and operator URLs."""
+    call_sid = params.call_sid()
+    _caller_asks_for_person(call_sid, "bot_unavailable", None)
     said = [
         utterance
         for language in conversations.fallback_languages()

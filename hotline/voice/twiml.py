@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from twilio.twiml.voice_response import Gather, VoiceResponse
+from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
 GATHER_TIMEOUT_SECONDS = 6
 DIAL_TIMEOUT_SECONDS = 30
+# Silence after each hold message, before Twilio asks the wait URL again.
+HOLD_PAUSE_SECONDS = 20
 
 
 @dataclass(frozen=True)
@@ -85,3 +87,82 @@ def goodbye(said: list[Utterance]) -> str:
     _speak(response, said)
     response.hangup()
     return str(response)
+
+
+def enqueue(said: list[Utterance], queue: str, wait_url: str, action: str) -> str:
+    """Say ``said``, then wait in Twilio's ``queue``: ``wait_url`` is what the
+    caller hears meanwhile, ``action`` hears how the wait ended."""
+    response = VoiceResponse()
+    _speak(response, said)
+    response.enqueue(
+        queue, action=action, method="POST", wait_url=wait_url, wait_url_method="POST"
+    )
+    return str(response)
+
+
+def hold(said: list[Utterance]) -> str:
+    """The wait URL's answer: a message, then quiet; Twilio asks again after."""
+    response = VoiceResponse()
+    _speak(response, said)
+    response.pause(length=HOLD_PAUSE_SECONDS)
+    return str(response)
+
+
+def leave_queue() -> str:
+    """Take the caller out of the queue (Twilio then calls the Enqueue action)."""
+    response = VoiceResponse()
+    response.leave()
+    return str(response)
+
+
+def record_message(
+    said: list[Utterance], action: str, max_seconds: int, goodbye: list[Utterance]
+) -> str:
+    """Say ``said``, record after a beep; ``action`` gets the recording. With
+    nothing recorded Twilio skips the action and goes on: ``goodbye``, hang up."""
+    response = VoiceResponse()
+    _speak(response, said)
+    response.record(
+        max_length=max_seconds, action=action, method="POST", play_beep=True
+    )
+    _speak(response, goodbye)
+    response.hangup()
+    return str(response)
+
+
+def ask_digits(
+    prompt: list[Utterance], action: str, num_digits: int | None = None
+) -> str:
+    """Keys only: a fixed number of them, or any number ended with ``#``.
+    Silence hangs up."""
+    response = VoiceResponse()
+    limit: dict[str, object] = (
+        {"finish_on_key": "#"} if num_digits is None else {"num_digits": num_digits}
+    )
+    gather = response.gather(
+        input="dtmf",
+        action=action,
+        method="POST",
+        timeout=GATHER_TIMEOUT_SECONDS,
+        **limit,
+    )
+    _speak(gather, prompt)
+    response.hangup()
+    return str(response)
+
+
+def pick_up(said: list[Utterance], queue: str, url: str) -> str:
+    """An operator takes the first caller of ``queue``; Twilio asks ``url``
+    (with the caller's CallSid) just before it bridges the two."""
+    response = VoiceResponse()
+    _speak(response, said)
+    dial = Dial()
+    dial.queue(queue, url=url, method="POST")
+    response.append(dial)
+    response.hangup()
+    return str(response)
+
+
+def nothing() -> str:
+    """An empty ``<Response/>``: nothing more to say on this leg."""
+    return str(VoiceResponse())

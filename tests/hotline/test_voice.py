@@ -183,7 +183,7 @@ def test_a_key_that_is_no_language_repeats_the_menu(twilio, digit):
 # --- turns without the bot -----------------------------------------------
 
 
-def test_silence_asks_again_then_offers_a_person_then_rings_one(twilio):
+def test_silence_asks_again_then_offers_a_person_then_hands_over(app, twilio):
     sid = new_sid()
     path = "/twilio/voice/turn?lang=pt&step=1&miss=0"
     first = turn(twilio, path, sid)
@@ -194,41 +194,48 @@ def test_silence_asks_again_then_offers_a_person_then_rings_one(twilio):
     second = turn(twilio, action_path(first), sid, SpeechResult="")
     assert say_texts(gather(second)) == [spoken_prompt(prompts.OFFER_PERSON, "pt")]
     third = turn(twilio, action_path(second), sid, Digits="*")
+    # Nobody on duty in the console: the on-call number rings (queue tests:
+    # test_voice_queue.py).
     dial = third.find("Dial")
     assert dial is not None and dial.text == "+15550199"
+    assert conversation_state(app, sid) == (State.WAITING, "voice_no_input")
 
 
-def test_key_zero_rings_the_on_call_person_and_queues_the_call(app, twilio):
-    sid = new_sid()
-    root = turn(twilio, "/twilio/voice/turn?lang=fr&step=3&miss=0", sid, Digits="0")
-    assert say_texts(root) == [spoken_prompt(prompts.CONNECTING, "fr")]
-    dial = root.find("Dial")
-    assert dial.text == "+15550199"
-    assert urlsplit(dial.attrib["action"]).path == "/twilio/voice/dial-ended"
-    assert query(dial.attrib["action"])["lang"] == "fr"
+def conversation_state(app: Flask, sid: str) -> tuple[str, str | None]:
     with app.app_context():
         conversation = db.session.scalar(
             select(Conversation).where(
                 Conversation.key == conversation_key(Channel.VOICE, sid)
             )
         )
-        assert conversation.state == State.WAITING
+        return conversation.state, conversation.handoff_reason
 
 
-def test_saying_person_rings_the_on_call_person_without_the_bot(twilio):
+def test_key_zero_with_nobody_on_duty_rings_the_on_call_person(app, twilio):
+    sid = new_sid()
+    root = turn(twilio, "/twilio/voice/turn?lang=fr&step=3&miss=0", sid, Digits="0")
+    assert say_texts(root) == [spoken_prompt(prompts.CONNECTING, "fr")]
+    assert root.find("Enqueue") is None
+    dial = root.find("Dial")
+    assert dial.text == "+15550199"
+    assert urlsplit(dial.attrib["action"]).path == "/twilio/voice/dial-ended"
+    assert query(dial.attrib["action"])["lang"] == "fr"
+    assert conversation_state(app, sid) == (State.WAITING, "request")
+
+
+def test_saying_person_hands_over_without_the_bot(twilio):
     root = turn(
         twilio, "/twilio/voice/turn?lang=en&step=1", new_sid(), SpeechResult="Person."
     )
     assert root.find("Dial").text == "+15550199"
 
 
-def test_with_nobody_on_call_the_caller_hears_the_numbers_and_goes_on(tmp_path):
+def test_with_nobody_on_call_the_caller_waits_in_the_queue(tmp_path):
     twilio = Twilio(make_app(tmp_path, ON_CALL_NUMBER="").test_client())
     root = turn(twilio, "/twilio/voice/turn?lang=es&step=2", new_sid(), Digits="0")
     assert root.find("Dial") is None
-    assert spoken_prompt(prompts.NOBODY_FREE, "es", **NUMBERS) in say_texts(root)
-    assert "9 1 1" in say_texts(root)[0]
-    assert query(action_path(root))["lang"] == "es"
+    assert root.find("Enqueue").text == "aliada-es"
+    assert say_texts(root) == [spoken_prompt(prompts.CONNECTING, "es")]
 
 
 def test_after_a_completed_transfer_the_line_says_goodbye_with_its_number(twilio):
@@ -240,11 +247,15 @@ def test_after_a_completed_transfer_the_line_says_goodbye_with_its_number(twilio
 
 
 @pytest.mark.parametrize("status", ["no-answer", "busy", "failed", ""])
-def test_a_transfer_nobody_answered_is_no_dead_end(twilio, status):
+def test_a_transfer_nobody_answered_offers_the_numbers_and_a_message(twilio, status):
     path = "/twilio/voice/dial-ended?lang=en&step=4"
     root = turn(twilio, path, new_sid(), DialCallStatus=status)
-    assert spoken_prompt(prompts.NOBODY_FREE, "en", **NUMBERS) in say_texts(root)
-    assert query(action_path(root))["step"] == "4"
+    assert say_texts(root)[:2] == [
+        spoken_prompt(prompts.NOBODY_FREE, "en", **NUMBERS),
+        spoken_prompt(prompts.LEAVE_MESSAGE, "en"),
+    ]
+    record = root.find("Record")
+    assert query(record.attrib["action"]) == {"lang": "en"}
 
 
 def test_bot_unavailable_says_so_in_the_language_and_offers_a_person(twilio):
@@ -349,14 +360,19 @@ def test_a_caller_asks_for_a_safe_place_in_their_language(bot_line, code, questi
     assert query(action_path(root)) == {"lang": code, "step": "2", "miss": "0"}
 
 
-def test_an_emergency_rings_the_on_call_person(bot_line):
+def test_an_emergency_waits_in_the_urgent_queue_of_the_language(tmp_path, bot_stack):
+    app = make_app(tmp_path, RASA_URL=bot_stack.config.rasa_url, ON_CALL_NUMBER="")
+    line = Twilio(app.test_client())
     sid = new_sid()
-    welcome = choose(bot_line, sid, menu_digit("en"))
+    welcome = choose(line, sid, menu_digit("en"))
     root = turn(
-        bot_line, action_path(welcome), sid, SpeechResult="help me now, he has a gun"
+        line, action_path(welcome), sid, SpeechResult="help me now, he has a gun"
     )
-    assert root.find("Dial").text == "+15550199"
     assert say_texts(root)[-1] == spoken_prompt(prompts.CONNECTING, "en")
+    enqueue = root.find("Enqueue")
+    assert enqueue.text == "aliada-en-urgent"
+    assert query(enqueue.attrib["waitUrl"]) == {"lang": "en"}
+    assert conversation_state(app, sid)[0] == State.WAITING
 
 
 def test_a_quechua_caller_hears_quechua_audio(bot_line):
