@@ -245,6 +245,9 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
     fresh_language = choose_language(conversation, incoming.language_choice)
     if handoff.is_with_people(conversation):
         return _for_the_operators(conversation, incoming, text, outcome)
+    if conversation.state == State.CLOSED:  # writing again: the bot has it now
+        conversation.state = State.BOT
+        record_event(conversation, "reopened")
     flooding = is_flooding(conversation)
     # One polite answer per flood; every message is kept for a person.
     flood_answered = (

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_twilio import FakeTwilio, serve
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
@@ -189,3 +190,14 @@ def twiml(response: Any) -> ET.Element:
 
 def message_bodies(response: Any) -> list[str]:
     return [(m.text or "") for m in twiml(response).iter("Message")]
+
+
+@pytest.fixture
+def fake_twilio() -> Iterator[FakeTwilio]:
+    """Twilio's REST API on a local port (the only Twilio part we replace)."""
+    fake = FakeTwilio()
+    server = serve(fake)
+    yield fake
+    fake.release.set()
+    server.shutdown()
+    server.server_close()

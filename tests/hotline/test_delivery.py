@@ -6,18 +6,13 @@ person's number appears in no log and no event."""
 from __future__ import annotations
 
 import base64
-import json
 import logging
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
 
 import pytest
 from conftest import AUTH_TOKEN, Twilio
+from fake_twilio import FakeTwilio
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
@@ -43,65 +38,6 @@ WHATSAPP_NUMBER = "+15550111"
 PERSON = "+15557654321"
 REPLY = "Hola, soy Ana. Te ayudo con el albergue."
 FETCH = "/webchat/api/v1/replies"
-
-
-@dataclass
-class FakeTwilio:
-    """Twilio's Messages.json on a local port: records what it receives and
-    answers 201 with a new SID unless told otherwise."""
-
-    url: str = ""
-    received: list[dict[str, Any]] = field(default_factory=list)
-    answers: list[tuple[int, dict[str, Any]] | str] = field(default_factory=list)
-    release: threading.Event = field(default_factory=threading.Event)
-
-    def answer(self) -> tuple[int, dict[str, Any]]:
-        planned = self.answers.pop(0) if self.answers else None
-        if planned == "hang":  # slower than the hotline waits
-            self.release.wait(10)
-            planned = None
-        return planned or (201, {"sid": f"SM{len(self.received):032d}"})
-
-
-def handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", 0))
-            fake.received.append(
-                {
-                    "path": self.path,
-                    "authorization": self.headers.get("Authorization", ""),
-                    "form": dict(parse_qsl(self.rfile.read(length).decode())),
-                }
-            )
-            status, body = fake.answer()
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    return Handler
-
-
-@pytest.fixture
-def fake_twilio() -> Iterator[FakeTwilio]:
-    fake = FakeTwilio()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(fake))
-    server.daemon_threads = True
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-    )
-    thread.start()
-    yield fake
-    fake.release.set()
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
