@@ -59,7 +59,7 @@ $(HOTLINE_VENV)/.installed: pyproject.toml hotline/requirements.lock
 	@echo "Creating the hotline environment with $(PYTHON3)"
 	$(PYTHON3) -m venv $(HOTLINE_VENV)
 	$(HOTLINE)/pip install --quiet --upgrade pip
-	$(HOTLINE)/pip install --quiet -c hotline/requirements.lock -e ".[hotline,dev]"
+	$(HOTLINE)/pip install --quiet -c hotline/requirements.lock -e ".[hotline,dev,browser]"
 	@touch $@
 
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(BOT_VENV)/.installed
