@@ -309,7 +309,7 @@ def queue_left() -> Response:
     if result in BRIDGED:
         return twiml_response(twiml.nothing())
     conversation = queue.call_conversation(call_sid)
-    if result == "hangup" or result not in STILL_ON_THE_LINE:
+    if result not in STILL_ON_THE_LINE:  # "hangup", or a result Twilio added
         if conversation is not None:
             handoff.record(conversation, queue.HUNG_UP)
             db.session.commit()
