@@ -24,6 +24,7 @@ def _create(username: str, role: str, languages: str, display_name: str | None) 
         raise click.ClickException(str(error)) from error
     operator = account.operator
     click.echo(f"created {operator.role} {operator.username!r} ({operator.languages})")
+    click.echo(f"operator number (for the operators' phone line): {operator.id}")
     click.echo("Add this account to an authenticator app now; it is shown once.")
     click.echo(f"otpauth URI: {account.totp_uri}")
     click.echo(f"secret (to type in): {operator.totp_secret}")

@@ -42,6 +42,10 @@ def test_create_admin_prints_the_totp_uri_once(
         assert PASSWORD not in admin.password_hash
         assert accounts.check_password(admin, PASSWORD)
         assert accounts.check_code(admin, pyotp.TOTP(secret).now())
+        # The number the operators' phone line asks for.
+        assert f"operator number (for the operators' phone line): {admin.id}" in (
+            result.output
+        )
 
 
 def test_create_operator_with_a_role(app: Flask, runner: FlaskCliRunner) -> None:
