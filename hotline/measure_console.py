@@ -1,0 +1,307 @@
+"""Two numbers for the operator console (issue 4), measured on a live hotline
+this module starts itself (werkzeug in a thread, a throwaway SQLite, no Rasa):
+
+(a) hand-off to console: a person's hand-off is stored the way the bot's signal
+    stores it (``conversations.request_person`` + commit, t0), and a logged-in
+    headless Chromium on ``/console/`` shows its row (t1). The next hand-off waits
+    a random part of the poll interval first, so the samples fall at every phase
+    of the page's polling instead of always just after a poll (the worst case).
+(b) queue page with 1,000 waiting conversations (mixed languages, priorities,
+    channels): 30 GETs of ``/console/`` (and of the JSON the page polls) over
+    HTTP on loopback with the browser's session cookie, timed by the client, so
+    an upper bound of the server's time.
+
+``python -m hotline.measure_console`` (needs Chromium at /usr/bin/chromium and
+the ``browser`` extra: ``playwright``). The tests reuse ``serving``,
+``launch_chromium``, ``new_operator`` and ``log_in``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import logging
+import math
+import random
+import re
+import secrets
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyotp
+import requests
+from flask import Flask
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from hotline import create_app
+from hotline.console import accounts
+from hotline.conversations import find_or_start, request_person
+from hotline.extensions import db
+from hotline.models import Channel, Role
+
+if TYPE_CHECKING:  # playwright is the optional ``browser`` extra
+    from playwright.sync_api import Browser, Page, Playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+CONSOLE_JS = Path(__file__).resolve().parent / "static" / "console.js"
+PASSWORD = "correct horse battery"
+HANDOFFS = 20
+QUEUE_SIZE = 1_000
+PAGE_LOADS = 30
+HANDOFF_TARGET_SECONDS = 2.0
+PAGE_TARGET_SECONDS = 0.2
+LANGUAGES = ("es", "en", "pt", "fr", "ht", "qu", "gn", None)
+PRIORITIES = ("normal", "normal", "normal", "high", "urgent")
+CHANNELS = (Channel.SMS, Channel.WHATSAPP, Channel.WEBCHAT, Channel.VOICE)
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """The app on a free port of this machine, for as long as the block runs.
+
+    The base URL says ``localhost`` (not 127.0.0.1): browsers treat it as a
+    secure context, so the console's Secure session cookie works over http."""
+    server = make_server("localhost", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://localhost:{server.port}"
+    try:
+        _wait_until_up(base)
+        yield base
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+def _wait_until_up(base: str, timeout: float = 10.0) -> None:
+    """The socket listens before the thread starts, so the first answer comes
+    as soon as the server loop runs; the deadline guards against a dead one."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if requests.get(f"{base}/healthz", timeout=timeout).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the hotline at {base} did not answer /healthz")
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Debian's Chromium, headless (Playwright's own browsers are not used)."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    password: str
+    totp: pyotp.TOTP
+
+
+def new_operator(
+    app: Flask,
+    username: str,
+    role: str = Role.OPERATOR,
+    languages: str = "es,en",
+    display_name: str | None = None,
+) -> Account:
+    """An account made with the real hashing and TOTP secret."""
+    with app.app_context():
+        operator = accounts.create_operator(
+            username, PASSWORD, role, languages, display_name
+        )
+        return Account(username, PASSWORD, pyotp.TOTP(operator.operator.totp_secret))
+
+
+def log_in(page: Page, base: str, account: Account) -> None:
+    """Both login steps in the browser; ends on the queue."""
+    page.goto(f"{base}/console/login")
+    page.get_by_label("Username").fill(account.username)
+    page.get_by_label("Password").fill(account.password)
+    page.get_by_role("button", name="Next: code").click()
+    page.get_by_label("6-digit code").fill(account.totp.now())
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/console/")
+
+
+def hand_off(
+    app: Flask,
+    channel: str,
+    address: str,
+    language: str | None = "es",
+    priority: str = "normal",
+) -> int:
+    """A person asks for a person, stored as the bot's hand-off signal does."""
+    with app.app_context():
+        conversation = find_or_start(channel, address)
+        conversation.language = language
+        request_person(conversation, "request_human", priority, address)
+        db.session.commit()
+        return conversation.id
+
+
+def poll_interval_seconds() -> float:
+    match = re.search(r"var PERIOD = (\d+);", CONSOLE_JS.read_text())
+    if match is None:
+        raise RuntimeError(f"no PERIOD in {CONSOLE_JS}")
+    return int(match.group(1)) / 1000
+
+
+def measurement_app(folder: Path) -> Flask:
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'hotline.db'}",
+            "SECRET_KEY": secrets.token_hex(32),
+            "CONVERSATION_KEY_SECRET": secrets.token_hex(32),
+            "RASA_URL": "http://127.0.0.1:9",  # no bot: nothing here needs it
+            "AUDIO_DIR": str(folder / "audio"),
+        }
+    )
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def handoff_latencies(app: Flask, page: Page, count: int) -> list[float]:
+    period = poll_interval_seconds()
+    latencies = []
+    for number in range(count):
+        # A random phase of the page's polling (see the module's docstring).
+        time.sleep(random.uniform(0, period))
+        conversation_id = hand_off(app, Channel.WEBCHAT, f"measure-{number}")
+        t0 = time.perf_counter()
+        page.wait_for_function(
+            'id => document.querySelector(`tr[data-conversation="${id}"]`)',
+            arg=conversation_id,
+            polling=20,
+            timeout=30_000,
+        )
+        latencies.append(time.perf_counter() - t0)
+    return latencies
+
+
+def fill_queue(app: Flask, size: int) -> None:
+    """``size`` waiting conversations, inserted directly, in one transaction."""
+    mixes = itertools.cycle(itertools.product(LANGUAGES, PRIORITIES, CHANNELS))
+    with app.app_context():
+        for number, (language, priority, channel) in zip(
+            range(size), mixes, strict=False
+        ):
+            address = f"+1555{number:07d}"
+            conversation = find_or_start(channel, address)
+            conversation.language = language
+            request_person(conversation, "request_human", priority, address)
+        db.session.commit()
+
+
+def rows_shown(base: str, cookie: str) -> int:
+    page = requests.get(f"{base}/console/", headers={"Cookie": cookie}, timeout=30)
+    return page.text.count("data-conversation=")
+
+
+def page_times(base: str, cookie: str, path: str, count: int) -> list[float]:
+    """Client-side seconds per GET. The Cookie header is set by hand: requests'
+    cookie jar never sends a Secure cookie over http, even to localhost."""
+    session = requests.Session()
+    session.headers["Cookie"] = cookie
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        response = session.get(f"{base}{path}", timeout=30)
+        times.append(time.perf_counter() - start)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path} answered {response.status_code}")
+    return times
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def summary(name: str, values: list[float], target: float) -> bool:
+    median, p95 = statistics.median(values), percentile(values, 0.95)
+    verdict = "PASS" if p95 < target else "MISS"
+    print(
+        f"{name}: median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+        f"max {max(values) * 1000:.0f} ms over {len(values)} "
+        f"(target p95 < {target * 1000:.0f} ms): {verdict}"
+    )
+    return verdict == "PASS"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--handoffs", type=int, default=HANDOFFS)
+    parser.add_argument("--queue-size", type=int, default=QUEUE_SIZE)
+    parser.add_argument("--page-loads", type=int, default=PAGE_LOADS)
+    args = parser.parse_args(argv)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line a request
+    if not CHROMIUM.exists():
+        print(f"no Chromium at {CHROMIUM}", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="aliada-measure-") as folder:
+        app = measurement_app(Path(folder))
+        account = new_operator(app, "measure", Role.OPERATOR, "es,en")
+        with serving(app) as base, sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            try:
+                context = browser.new_context()
+                page = context.new_page()
+                log_in(page, base, account)
+                print(f"console poll interval: {poll_interval_seconds():.1f} s")
+                handoff_ok = summary(
+                    "(a) hand-off to an open console",
+                    handoff_latencies(app, page, args.handoffs),
+                    HANDOFF_TARGET_SECONDS,
+                )
+                page.close()  # its polling would compete with the timed GETs
+                fill_queue(app, args.queue_size)
+                cookie = "; ".join(
+                    f"{c['name']}={c['value']}" for c in context.cookies()
+                )
+                waiting = args.queue_size + args.handoffs
+                if rows_shown(base, cookie) != waiting:
+                    raise RuntimeError(f"the queue page does not list {waiting} rows")
+                page_ok = summary(
+                    f"(b) GET /console/ with {waiting} waiting",
+                    page_times(base, cookie, "/console/", args.page_loads),
+                    PAGE_TARGET_SECONDS,
+                )
+                poll = page_times(base, cookie, "/console/api/updates", args.page_loads)
+                print(
+                    f"    GET /console/api/updates (what each open console polls): "
+                    f"median {statistics.median(poll) * 1000:.0f} ms, "
+                    f"p95 {percentile(poll, 0.95) * 1000:.0f} ms"
+                )
+            finally:
+                browser.close()
+    return 0 if handoff_ok and page_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
