@@ -59,6 +59,10 @@ class Role(enum.StrEnum):
 
 class Conversation(db.Model):
     __tablename__ = "conversations"
+    # The queue reads waiting conversations by state and time, not the history.
+    __table_args__ = (
+        Index("ix_conversations_state_waiting", "state", "waiting_since"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)

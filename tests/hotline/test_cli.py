@@ -33,3 +33,11 @@ def test_purge_deletes_only_conversations_past_retention(app: Flask, runner) -> 
         assert db.session.scalar(select(func.count(Conversation.id))) == 1
         left = db.session.scalars(select(Message.text)).all()
     assert "old message" not in left and "recent message" in left
+
+
+def test_the_migrations_build_exactly_the_models(runner) -> None:
+    """A model changed without its migration would fail here, not in production."""
+    from hotline import MIGRATIONS
+
+    result = runner.invoke(args=["db", "check", "-d", str(MIGRATIONS)])
+    assert result.exit_code == 0, result.output
