@@ -110,11 +110,12 @@ audio: $(HOTLINE_VENV)/.installed catalogs
 eval: $(BOT_VENV)/.installed catalogs $(MODEL)
 	$(BOT)/python -m bot.evaluate --model $(MODEL) --report reports/eval.json
 
-translations: $(BOT_VENV)/.installed
-	$(BOT)/pybabel extract -F babel.cfg --no-wrap --no-location --sort-by-file -k pgettext:1c,2 -k Text:1c,2 \
+# Extracted with the hotline's environment: the console's templates need Jinja.
+translations: $(BOT_VENV)/.installed $(HOTLINE_VENV)/.installed
+	$(HOTLINE)/pybabel extract -F babel.cfg --no-wrap --no-location --sort-by-file -k pgettext:1c,2 -k Text:1c,2 \
 		--ignore-dirs "models tests locales .* __pycache__" \
 		--project Aliada --copyright-holder "Aliada contributors" -o locales/messages.pot .
-	$(BOT)/pybabel update --no-wrap -i locales/messages.pot -d locales -D messages
+	$(HOTLINE)/pybabel update --no-wrap -i locales/messages.pot -d locales -D messages
 	$(MAKE) catalogs
 
 clean:

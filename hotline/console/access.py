@@ -24,8 +24,10 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from hotline.console import accounts
+from hotline.console.i18n import say
 from hotline.extensions import db
 from hotline.models import Conversation, Operator, Role, State, utcnow
+from hotline.texts import Text
 
 # Endpoints a visitor reaches before (or while) logging in.
 PUBLIC_ENDPOINTS = {"console.login", "console.code", "console.logout"}
@@ -34,6 +36,10 @@ PUBLIC_ENDPOINTS = {"console.login", "console.code", "console.logout"}
 PASSIVE_ENDPOINTS = {"console.updates"}
 PENDING_CODE_FOR = timedelta(minutes=5)
 LAST_SEEN_EVERY = timedelta(minutes=1)
+SESSION_EXPIRED = Text("console", "Your session expired. Please log in again.")
+ACCOUNT_UNUSABLE = Text(
+    "console", "Your account cannot be used now. Please log in again."
+)
 
 
 _EPOCH = datetime(1970, 1, 1)
@@ -87,7 +93,7 @@ def _session_expired(now: datetime) -> bool:
     return now - _moment(seen_at) > idle or now - _moment(login_at) > lifetime
 
 
-def _refuse(message: str | None) -> Response:
+def _refuse(message: Text | None) -> Response:
     if request.endpoint in PASSIVE_ENDPOINTS or request.path.startswith(
         "/console/api/"
     ):
@@ -95,7 +101,7 @@ def _refuse(message: str | None) -> Response:
         response.status_code = 401
         return response
     if message:
-        flash(message, "error")
+        flash(say(message), "error")
     return redirect(url_for("console.login"))
 
 
@@ -109,11 +115,11 @@ def require_login() -> Response | None:
     now = utcnow()
     if _session_expired(now):
         session.clear()
-        return _refuse("Your session expired. Please log in again.")
+        return _refuse(SESSION_EXPIRED)
     operator = db.session.get(Operator, operator_id)
     if operator is None or not operator.active or accounts.is_locked(operator, now):
         session.clear()
-        return _refuse("Your account cannot be used now. Please log in again.")
+        return _refuse(ACCOUNT_UNUSABLE)
     if request.endpoint not in PASSIVE_ENDPOINTS:
         session["seen_at"] = _stamp(now)
     if operator.last_seen_at is None or now - operator.last_seen_at > LAST_SEEN_EVERY:

@@ -8,22 +8,29 @@ from werkzeug.wrappers import Response
 from hotline.console import access, accounts
 from hotline.console.blueprint import bp
 from hotline.console.forms import CodeForm, PasswordForm
+from hotline.console.i18n import say
 from hotline.extensions import db
 from hotline.handoff import audit
 from hotline.models import Operator
+from hotline.texts import Text
 
-WRONG_PASSWORD = "Wrong username or password."
-WRONG_CODE = "That code is not right. Enter the code your app shows now."
+WRONG_PASSWORD = Text("console", "Wrong username or password.")
+WRONG_CODE = Text(
+    "console", "That code is not right. Enter the code your app shows now."
+)
+LOCKED = Text(
+    "console",
+    "This account is locked for %(minutes)s minutes after %(failures)s failed "
+    "attempts. Try again after %(until)s UTC, or ask a supervisor.",
+)
+PASSWORD_FIRST = Text("console", "Please enter your username and password first.")
+LOGGED_OUT = Text("console", "You are logged out.")
 
 
 def _locked_message(operator: Operator) -> str:
     until = operator.locked_until.strftime("%H:%M") if operator.locked_until else ""
     minutes = int(accounts.LOCKOUT.total_seconds() // 60)
-    return (
-        f"This account is locked for {minutes} minutes after "
-        f"{accounts.MAX_FAILURES} failed attempts. Try again after {until} UTC, "
-        "or ask a supervisor."
-    )
+    return say(LOCKED, minutes=minutes, failures=accounts.MAX_FAILURES, until=until)
 
 
 def _audit(operator: Operator, action: str) -> None:
@@ -45,7 +52,7 @@ def login() -> str | Response | tuple[str, int]:
             _audit(operator, "locked_out")
             flash(_locked_message(operator), "error")
             return render_template("console/login.html", form=form), 429
-        flash(WRONG_PASSWORD, "error")
+        flash(say(WRONG_PASSWORD), "error")
         return render_template("console/login.html", form=form), 401
     access.start_pending(operator)
     return redirect(url_for("console.code"))
@@ -55,7 +62,7 @@ def login() -> str | Response | tuple[str, int]:
 def code() -> str | Response | tuple[str, int]:
     operator = access.pending_operator()
     if operator is None:
-        flash("Please enter your username and password first.", "error")
+        flash(say(PASSWORD_FIRST), "error")
         return redirect(url_for("console.login"))
     if accounts.is_locked(operator):
         access.log_out()
@@ -70,7 +77,7 @@ def code() -> str | Response | tuple[str, int]:
             access.log_out()
             flash(_locked_message(operator), "error")
             return redirect(url_for("console.login"))
-        flash(WRONG_CODE, "error")
+        flash(say(WRONG_CODE), "error")
         return render_template("console/code.html", form=form), 401
     access.log_in(operator)
     _audit(operator, "logged_in")
@@ -81,5 +88,5 @@ def code() -> str | Response | tuple[str, int]:
 def logout() -> Response:
     """A POST with the CSRF token, so no other site can log an operator out."""
     access.log_out()
-    flash("You are logged out.", "info")
+    flash(say(LOGGED_OUT), "info")
     return redirect(url_for("console.login"))

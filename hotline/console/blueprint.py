@@ -6,10 +6,23 @@ from flask import Blueprint, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
-from hotline.console import access
+from hotline.console import access, i18n
+from hotline.texts import Text
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 bp.before_request(access.require_login)
+bp.record_once(lambda state: i18n.init_app(state.app))
+
+FORM_EXPIRED = Text("console", "The form expired")
+FORM_EXPIRED_DETAIL = Text(
+    "console",
+    "This form was missing its security token or it had expired. Go back, "
+    "reload the page and try again.",
+)
+NOT_YOURS = Text("console", "Not yours to open")
+NOT_YOURS_DETAIL = Text(
+    "console", "This page belongs to another operator or to supervisors."
+)
 
 # Only our own files: no inline script, no third party, no framing.
 CONTENT_SECURITY_POLICY = (
@@ -33,9 +46,8 @@ def protect_the_page(response: Response) -> Response:
 def form_expired(error: CSRFError) -> tuple[str, int]:
     return render_template(
         "console/error.html",
-        title="The form expired",
-        message="This form was missing its security token or it had expired. "
-        "Go back, reload the page and try again.",
+        title=i18n.say(FORM_EXPIRED),
+        message=i18n.say(FORM_EXPIRED_DETAIL),
     ), 400
 
 
@@ -43,6 +55,6 @@ def form_expired(error: CSRFError) -> tuple[str, int]:
 def forbidden(_error: Exception) -> tuple[str, int]:
     return render_template(
         "console/error.html",
-        title="Not yours to open",
-        message="This page belongs to another operator or to supervisors.",
+        title=i18n.say(NOT_YOURS),
+        message=i18n.say(NOT_YOURS_DETAIL),
     ), 403

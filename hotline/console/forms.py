@@ -6,21 +6,32 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from hotline.console.i18n import lazy
+from hotline.texts import Text
+
 MAX_REPLY_CHARS = 1_600  # Twilio's limit for one SMS, split or not
+
+USERNAME = Text("console", "Username")
+PASSWORD = Text("console", "Password")
+CODE = Text("console", "6-digit code from your authenticator app")
+REPLY = Text("console", "Your reply")
+CANNED = Text("console", "Ready-made reply")
+NOTE = Text("console", "Internal note (the person never sees it)")
+TRANSFER_TO = Text("console", "Transfer to")
 
 
 class PasswordForm(FlaskForm):
     username = StringField(
-        "Username", validators=[DataRequired(), Length(max=64)], id="username"
+        lazy(USERNAME), validators=[DataRequired(), Length(max=64)], id="username"
     )
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(max=1_000)], id="password"
+        lazy(PASSWORD), validators=[DataRequired(), Length(max=1_000)], id="password"
     )
 
 
 class CodeForm(FlaskForm):
     code = StringField(
-        "6-digit code from your authenticator app",
+        lazy(CODE),
         validators=[DataRequired(), Regexp(r"^\s*\d{3}\s?\d{3}\s*$")],
         id="code",
     )
@@ -33,23 +44,23 @@ class ActionForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     text = TextAreaField(
-        "Your reply",
+        lazy(REPLY),
         validators=[DataRequired(), Length(max=MAX_REPLY_CHARS)],
         id="reply-text",
     )
 
 
 class CannedForm(FlaskForm):
-    context = SelectField("Ready-made reply", id="canned")
+    context = SelectField(lazy(CANNED), id="canned")
 
 
 class NoteForm(FlaskForm):
     text = TextAreaField(
-        "Internal note (the person never sees it)",
+        lazy(NOTE),
         validators=[DataRequired(), Length(max=4_000)],
         id="note-text",
     )
 
 
 class TransferForm(FlaskForm):
-    operator_id = SelectField("Transfer to", coerce=int, id="transfer-to")
+    operator_id = SelectField(lazy(TRANSFER_TO), coerce=int, id="transfer-to")

@@ -9,11 +9,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from hotline import handoff
+from hotline.console.i18n import say
 from hotline.extensions import db
 from hotline.models import Conversation, Operator, utcnow
 from hotline.privacy import pseudonym
+from hotline.texts import Text
 
 ON_SHIFT_WITHIN = timedelta(hours=12)
+UNDER_A_MINUTE = Text("console", "under 1 min")
+MINUTES = Text("console", "%(minutes)s min")
+HOURS_AND_MINUTES = Text("console", "%(hours)s h %(minutes)02d min")
 
 
 @dataclass(frozen=True)
@@ -28,10 +33,10 @@ class QueueRow:
     def waiting_label(self) -> str:
         minutes = int(self.waiting.total_seconds() // 60)
         if minutes < 1:
-            return "under 1 min"
+            return say(UNDER_A_MINUTE)
         if minutes < 60:
-            return f"{minutes} min"
-        return f"{minutes // 60} h {minutes % 60:02d} min"
+            return say(MINUTES, minutes=minutes)
+        return say(HOURS_AND_MINUTES, hours=minutes // 60, minutes=minutes % 60)
 
 
 def languages_on_shift(now: datetime | None = None) -> set[str]:

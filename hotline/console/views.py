@@ -23,6 +23,7 @@ from hotline.console.forms import (
     ReplyForm,
     TransferForm,
 )
+from hotline.console.i18n import label, say
 from hotline.conversations import fallback_languages
 from hotline.extensions import db
 from hotline.models import (
@@ -35,9 +36,35 @@ from hotline.models import (
     State,
 )
 from hotline.privacy import pseudonym
+from hotline.texts import Text
 
 log = logging.getLogger(__name__)
 AUDIT_PAGE = 200
+
+PERSON = Text("console", "Person")
+OPERATOR = Text("console", "Operator")
+BOT = Text("console", "Bot")
+NO_LANGUAGES = Text("console", "no languages")
+YOURS_NOW = Text("console", "This conversation is yours now.")
+TAKEN_FIRST = Text("console", "%(name)s took this conversation first.")
+NOT_WAITING = Text("console", "This conversation is no longer waiting.")
+NOT_SENT = Text(
+    "console",
+    "This conversation is closed or no longer with you: your reply was not sent.",
+)
+REPLY_TOO_LONG = Text("console", "Write a reply of at most 1,600 characters.")
+CHOOSE_CANNED = Text("console", "Choose one of the ready-made replies.")
+ONLY_FAILED = Text("console", "Only a reply that failed can be sent again.")
+NOTE_TOO_LONG = Text("console", "Write a note of at most 4,000 characters.")
+NOT_TRANSFERABLE = Text(
+    "console", "Only a conversation with an operator can be transferred."
+)
+CHOOSE_OPERATOR = Text("console", "Choose another active operator.")
+TRANSFERRED = Text("console", "Transferred to %(name)s.")
+ALREADY_CLOSED = Text("console", "This conversation was already closed.")
+CLOSED = Text("console", "Conversation closed.")
+NOT_WITH_PEOPLE = Text("console", "This conversation is not with people any more.")
+BOT_AGAIN = Text("console", "The bot answers this person again.")
 
 
 @dataclass(frozen=True)
@@ -65,11 +92,11 @@ def _operator_names() -> dict[int, str]:
 
 def _message_entry(message: Message, names: dict[int, str]) -> Entry:
     if message.direction == "in":
-        kind, author = "person", "Person"
+        kind, author = "person", say(PERSON)
     elif message.operator_id is not None:
-        kind, author = "operator", names.get(message.operator_id, "Operator")
+        kind, author = "operator", names.get(message.operator_id) or say(OPERATOR)
     else:
-        kind, author = "bot", "Bot"
+        kind, author = "bot", say(BOT)
     status = message.status if kind == "operator" else None
     return Entry(kind, author, message.text, message.created_at, status, message.id)
 
@@ -83,7 +110,7 @@ def transcript(conversation: Conversation) -> list[Entry]:
     entries += [
         Entry(
             "note",
-            names.get(note.operator_id or 0, "Operator"),
+            names.get(note.operator_id or 0) or say(OPERATOR),
             note.text,
             note.created_at,
         )
@@ -133,7 +160,7 @@ def conversation(conversation_id: int) -> str:
     canned_form.context.choices = canned.choices(language)
     transfer_form = TransferForm()
     transfer_form.operator_id.choices = [
-        (other.id, f"{other.display_name} ({other.languages or 'no languages'})")
+        (other.id, f"{other.display_name} ({other.languages or say(NO_LANGUAGES)})")
         for other in db.session.scalars(
             select(Operator)
             .where(Operator.active, Operator.id != record.operator_id)
@@ -169,13 +196,13 @@ def claim(conversation_id: int) -> Response:
     if record is None:
         abort(404)
     if handoff.claim(record.id, access.me()):
-        flash("This conversation is yours now.", "info")
+        flash(say(YOURS_NOW), "info")
         return _back(record.id)
     db.session.refresh(record)
     if record.state == State.WITH_OPERATOR and record.operator is not None:
-        flash(f"{record.operator.display_name} took this conversation first.", "error")
+        flash(say(TAKEN_FIRST, name=record.operator.display_name), "error")
     else:
-        flash("This conversation is no longer waiting.", "error")
+        flash(say(NOT_WAITING), "error")
     return redirect(url_for("console.queue"))
 
 
@@ -186,11 +213,7 @@ def _owned_and_open(conversation_id: int) -> Conversation | None:
     if record.operator_id != access.me().id:
         abort(403)
     if record.state != State.WITH_OPERATOR:
-        flash(
-            "This conversation is closed or no longer with you: "
-            "your reply was not sent.",
-            "error",
-        )
+        flash(say(NOT_SENT), "error")
         return None
     return record
 
@@ -235,7 +258,7 @@ def reply(conversation_id: int) -> Response:
     if record is None:
         return _back(conversation_id)
     if not form.validate():
-        flash("Write a reply of at most 1,600 characters.", "error")
+        flash(say(REPLY_TOO_LONG), "error")
         return _back(record.id)
     _send(record, form.text.data or "")
     return _back(record.id)
@@ -249,7 +272,7 @@ def send_canned(conversation_id: int) -> Response:
         return _back(conversation_id)
     text = canned.BY_CONTEXT.get(form.context.data or "")
     if text is None:
-        flash("Choose one of the ready-made replies.", "error")
+        flash(say(CHOOSE_CANNED), "error")
         return _back(record.id)
     _send(record, text(_language(record)))
     return _back(record.id)
@@ -267,7 +290,7 @@ def retry(conversation_id: int, message_id: int) -> Response:
         or message.conversation_id != record.id
         or message.status != MessageStatus.FAILED
     ):
-        flash("Only a reply that failed can be sent again.", "error")
+        flash(say(ONLY_FAILED), "error")
         return _back(record.id)
     handoff.audit(access.me(), "resent", record.id)
     db.session.commit()
@@ -287,7 +310,7 @@ def note(conversation_id: int) -> Response:
     record = _managed(conversation_id)
     form = NoteForm()
     if not form.validate():
-        flash("Write a note of at most 4,000 characters.", "error")
+        flash(say(NOTE_TOO_LONG), "error")
         return _back(record.id)
     operator = access.me()
     db.session.add(
@@ -304,13 +327,13 @@ def transfer(conversation_id: int) -> Response:
     form = TransferForm()
     target = db.session.get(Operator, form.operator_id.data or 0)
     if record.state != State.WITH_OPERATOR:
-        flash("Only a conversation with an operator can be transferred.", "error")
+        flash(say(NOT_TRANSFERABLE), "error")
         return _back(record.id)
     if target is None or not target.active or target.id == record.operator_id:
-        flash("Choose another active operator.", "error")
+        flash(say(CHOOSE_OPERATOR), "error")
         return _back(record.id)
     handoff.transfer(record, target, access.me())
-    flash(f"Transferred to {target.display_name}.", "info")
+    flash(say(TRANSFERRED, name=target.display_name), "info")
     return redirect(url_for("console.queue"))
 
 
@@ -318,10 +341,10 @@ def transfer(conversation_id: int) -> Response:
 def close(conversation_id: int) -> Response:
     record = _managed(conversation_id)
     if record.state == State.CLOSED:
-        flash("This conversation was already closed.", "error")
+        flash(say(ALREADY_CLOSED), "error")
         return _back(record.id)
     handoff.close(record, access.me())
-    flash("Conversation closed.", "info")
+    flash(say(CLOSED), "info")
     return redirect(url_for("console.queue"))
 
 
@@ -329,12 +352,12 @@ def close(conversation_id: int) -> Response:
 def return_to_bot(conversation_id: int) -> Response:
     record = _managed(conversation_id)
     if not handoff.is_with_people(record):
-        flash("This conversation is not with people any more.", "error")
+        flash(say(NOT_WITH_PEOPLE), "error")
         return _back(record.id)
     # Queued and handed to delivery before the hand-back forgets the number.
     _send(record, texts.BACK_TO_BOT(_language(record)))
     handoff.return_to_bot(record, access.me())
-    flash("The bot answers this person again.", "info")
+    flash(say(BOT_AGAIN), "info")
     return redirect(url_for("console.queue"))
 
 
@@ -373,6 +396,7 @@ def updates() -> Response:
                 "author": entry.author,
                 "text": entry.text,
                 "status": entry.status,
+                "status_label": label(entry.status),
                 "time": entry.created_at.strftime("%H:%M"),
             }
             for entry in (

@@ -1,5 +1,6 @@
 // Polls the console's updates every second (cheap JSON from the database);
-// the pages work without it.
+// the pages work without it. Words it shows come from the page (data-*),
+// rendered from the catalogs in the console's language.
 (function () {
   "use strict";
   var PERIOD = 1000;
@@ -17,7 +18,7 @@
     item.dataset.message = message.id;
     var meta = document.createElement("p");
     meta.className = "meta";
-    meta.textContent = message.author + " " + message.time + (message.status ? " · " + message.status : "");
+    meta.textContent = message.author + " " + message.time + (message.status ? " · " + message.status_label : "");
     var text = document.createElement("p");
     text.className = "text";
     text.textContent = message.text;
@@ -31,7 +32,7 @@
     // Not while the keyboard is inside the table: replacing it would lose focus.
     if (queue && data.queue_html !== lastQueue && !region.contains(document.activeElement)) {
       region.innerHTML = data.queue_html;
-      if (lastQueue !== null) { status.textContent = "Queue updated."; }
+      if (lastQueue !== null) { status.textContent = holder.dataset.queueUpdated; }
       lastQueue = data.queue_html;
     }
     if (transcript && data.messages && data.messages.length) {
@@ -41,7 +42,7 @@
         }
         after = Math.max(after, message.id);
       });
-      status.textContent = data.messages.length + " new message(s).";
+      status.textContent = holder.dataset.newMessages;
     }
     if (queue) { after = data.latest; }
   }

@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from bot.catalogs import translate
 from hotline import texts
 from hotline.console import accounts, canned
 from hotline.conversations import find_or_start, request_person
@@ -587,3 +588,25 @@ def test_return_to_bot_greets_the_person_in_their_language(app: Flask) -> None:
     with app.app_context():
         assert greeting.text == texts.BACK_TO_BOT("es")
     assert greeting.status == MessageStatus.QUEUED
+
+
+def test_console_speaks_the_operators_first_language(app: Flask) -> None:
+    """Labels come from the catalog of the operator's first language (English
+    wherever that catalog has no translation yet)."""
+    ana = Person(app, "ana", languages="es,en").log_in()
+    page = ana.client.get("/console/").get_data(as_text=True)
+    assert '<html lang="es">' in page
+    assert f"<h1>{translate('console', 'Queue', 'es')}</h1>" in page
+    assert translate("console", "Nobody is waiting.", "es") in page
+
+
+@pytest.mark.parametrize(
+    ("accept", "language"), [("pt-BR,pt;q=0.9,en;q=0.5", "pt"), ("de-DE", "en")]
+)
+def test_login_page_speaks_the_browsers_language(
+    client: FlaskClient, accept: str, language: str
+) -> None:
+    page = client.get("/console/login", headers={"Accept-Language": accept})
+    body = page.get_data(as_text=True)
+    assert f'<html lang="{language}">' in body
+    assert f"<h1>{translate('console', 'Log in', language)}</h1>" in body

@@ -9,6 +9,7 @@ from browser import Page, expect, screenshot  # skips without Chromium
 from fake_twilio import FakeTwilio
 from flask import Flask
 
+from bot.catalogs import translate
 from hotline.console import canned
 from hotline.extensions import db
 from hotline.measure_console import hand_off, log_in, new_operator
@@ -20,6 +21,8 @@ pytest_plugins = ["browser"]
 
 PHONE_NUMBER = "+15005550006"
 LIVE = 10_000  # ms: several of the page's poll periods
+# The console speaks the operators' first language (es); English until translated.
+WITH_OPERATOR = translate("console", "with an operator", "es")
 HORIZONTAL_SCROLL = (
     "document.documentElement.scrollWidth > document.documentElement.clientWidth"
 )
@@ -51,7 +54,7 @@ def row(page: Page, conversation_id: int):
 def claim(page: Page, base: str, conversation_id: int) -> None:
     page.goto(f"{base}/console/c/{conversation_id}")
     page.get_by_role("button", name="Claim this conversation").click()
-    expect(page.locator("#state")).to_have_text("with_operator")
+    expect(page.locator("#state")).to_have_text(WITH_OPERATOR)
 
 
 def test_login_queue_claim_reply_close_and_live_queue(
@@ -81,7 +84,7 @@ def test_login_queue_claim_reply_close_and_live_queue(
     row(page, sms).get_by_role("link").click()
     page.get_by_role("button", name="Claim this conversation").click()
     expect(page.get_by_text("This conversation is yours now.")).to_be_visible()
-    expect(page.locator("#state")).to_have_text("with_operator")
+    expect(page.locator("#state")).to_have_text(WITH_OPERATOR)
     assert digits not in page.content()
 
     page.get_by_label("Ready-made reply").select_option("console_canned_safe_now")
@@ -147,7 +150,7 @@ def test_log_in_and_claim_with_the_keyboard_only(
     tab_to(page, "e => e.textContent.trim() === 'Claim this conversation'")
     page.keyboard.press("Enter")
     expect(page.get_by_text("This conversation is yours now.")).to_be_visible()
-    expect(page.locator("#state")).to_have_text("with_operator")
+    expect(page.locator("#state")).to_have_text(WITH_OPERATOR)
 
 
 def assert_no_horizontal_scroll(page: Page) -> None:

@@ -1,0 +1,84 @@
+"""The console in its operator's language: every label, button and message
+comes from the catalogs (``locales/``, context ``console``), like every other
+text a person reads.
+
+The console speaks the logged-in operator's first language when the line has a
+catalog for it; before login, the browser's best match among the line's
+languages; else English. A text not yet translated shows its English source.
+"""
+
+from __future__ import annotations
+
+from babel.support import LazyProxy
+from flask import Flask, g, has_request_context, request
+
+from bot.catalogs import translate, translations_for
+from bot.languages import SUPPORTED_LANGUAGES
+from hotline.texts import Text
+
+CONTEXT = "console"
+DEFAULT_LANGUAGE = "en"
+
+
+# The words shown for a conversation's state, a reply's status and a priority.
+VALUE_LABELS = {
+    "bot": Text("console", "with the bot"),
+    "waiting": Text("console", "waiting"),
+    "with_operator": Text("console", "with an operator"),
+    "closed": Text("console", "closed"),
+    "queued": Text("console", "queued"),
+    "sent": Text("console", "sent"),
+    "failed": Text("console", "failed"),
+    "urgent": Text("console", "urgent"),
+    "high": Text("console", "high"),
+    "normal": Text("console", "normal"),
+}
+
+
+def console_language() -> str:
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    operator = g.get("operator")
+    if operator is not None:
+        first = next(iter(operator.language_codes), None)
+        return first if first in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+    return request.accept_languages.best_match(
+        SUPPORTED_LANGUAGES, default=DEFAULT_LANGUAGE
+    )
+
+
+def say(text: Text, **values: object) -> str:
+    """A console text in the console's language (flash messages, labels)."""
+    return text(console_language(), **values)
+
+
+def lazy(text: Text) -> LazyProxy:
+    """A label made at import time (a form field's), rendered when shown."""
+    return LazyProxy(say, text, enable_cache=False)
+
+
+def label(value: str | None) -> str:
+    """A state, status or priority in words; an unknown value as it is."""
+    text = VALUE_LABELS.get(value or "")
+    return say(text) if text else value or ""
+
+
+def gettext(source: str) -> str:
+    return translate(CONTEXT, source, console_language())
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    catalog = translations_for(console_language())
+    return catalog.npgettext(CONTEXT, singular, plural, count)
+
+
+def init_app(app: Flask) -> None:
+    """Templates' ``_()`` and ``{% trans %}`` look up the console's context;
+    ``hotline.console.extract`` gives extracted texts that same context."""
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True
+    )
+    app.jinja_env.globals["console_language"] = console_language
+    app.jinja_env.filters["label"] = label
