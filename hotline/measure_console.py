@@ -123,7 +123,7 @@ def new_operator(
     app: Flask,
     username: str,
     role: str = Role.OPERATOR,
-    languages: str = "es,en",
+    languages: str = "en,es",
     display_name: str | None = None,
 ) -> Account:
     """An account made with the real hashing and TOTP secret."""

@@ -22,7 +22,7 @@ pytest_plugins = ["browser"]
 PHONE_NUMBER = "+15005550006"
 LIVE = 10_000  # ms: several of the page's poll periods
 # The console speaks the operators' first language (es); English until translated.
-WITH_OPERATOR = translate("console", "with an operator", "es")
+WITH_OPERATOR = translate("console", "with an operator", "en")  # operators read English
 HORIZONTAL_SCROLL = (
     "document.documentElement.scrollWidth > document.documentElement.clientWidth"
 )
@@ -163,7 +163,7 @@ def assert_no_horizontal_scroll(page: Page) -> None:
 def test_pages_fit_a_360_px_phone(
     live_app: Flask, live_url: str, phone_page: Page
 ) -> None:
-    account = new_operator(live_app, "carla", languages="es,en,pt")
+    account = new_operator(live_app, "carla", languages="en,es,pt")
     conversation = hand_off(live_app, Channel.WHATSAPP, PHONE_NUMBER, "pt", "high")
     person_writes(live_app, conversation, "preciso-de-ajuda-" * 20)
     hand_off(live_app, Channel.VOICE, "+15005550007", "qu", "urgent")
