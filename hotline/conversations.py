@@ -172,11 +172,16 @@ def _last_incoming_status(conversation: Conversation) -> str | None:
     )
 
 
-def unavailable_answer(language: str | None) -> str:
-    numbers = {
+def line_numbers() -> dict[str, str]:
+    """The emergency and hotline numbers, as the catalogs' placeholders name them."""
+    return {
         "emergency": current_app.config["EMERGENCY_NUMBER"],
         "hotline": current_app.config["HOTLINE_NUMBER"],
     }
+
+
+def unavailable_answer(language: str | None) -> str:
+    numbers = line_numbers()
     if language:
         return texts.BOT_UNAVAILABLE(language, **numbers)
     return "\n\n".join(
@@ -348,10 +353,7 @@ def team_away_answer(language: str) -> str | None:
     now = datetime.now(UTC)
     if hours.opening_hours().is_open(language, now):
         return None
-    numbers = {
-        "emergency": current_app.config["EMERGENCY_NUMBER"],
-        "hotline": current_app.config["HOTLINE_NUMBER"],
-    }
+    numbers = line_numbers()
     if when := hours.when_back(language, now):
         return texts.TEAM_AWAY(language, when=when, **numbers)
     return texts.TEAM_AWAY_NO_TIME(language, **numbers)

@@ -9,6 +9,7 @@ fall-back chains as the bot.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from bot.catalogs import translate
@@ -22,6 +23,14 @@ class Text:
     def __call__(self, language: str | None, **values: object) -> str:
         text = translate(self.context, self.source, language or "en")
         return text % values if values else text
+
+
+def fold(text: str) -> str:
+    """A word as people write or say it, for matching: no case, no accents,
+    no punctuation ("Arrêt!" and "arret" are one word)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in letters if c.isalnum() or c == " ").strip()
 
 
 SMS_HELP = Text(

@@ -8,11 +8,10 @@ whole message that is one keyword counts; "stop, they hit me" goes to the bot.
 from __future__ import annotations
 
 import enum
-import unicodedata
 from functools import cache
 
 from bot.languages import SUPPORTED_LANGUAGES
-from hotline.texts import Text
+from hotline.texts import Text, fold
 
 
 class Keyword(enum.StrEnum):
@@ -33,12 +32,6 @@ WORDS = {
 }
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "".join(c for c in letters if c.isalnum() or c == " ").strip()
-
-
 @cache
 def keyword_table() -> dict[str, tuple[Keyword, str]]:
     """Folded word -> (keyword, the first language that uses it)."""
@@ -46,11 +39,11 @@ def keyword_table() -> dict[str, tuple[Keyword, str]]:
     for language in SUPPORTED_LANGUAGES:
         for keyword, text in WORDS.items():
             for word in text(language).split(","):
-                if folded := _fold(word):
+                if folded := fold(word):
                     table.setdefault(folded, (keyword, language))
     return table
 
 
 def find_keyword(body: str) -> tuple[Keyword, str] | None:
     """The keyword a whole message is, and the language it belongs to."""
-    return keyword_table().get(_fold(body))
+    return keyword_table().get(fold(body))

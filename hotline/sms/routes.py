@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import click
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 
 from hotline import conversations, delivery, metrics, texts, twiml
-from hotline.conversations import Incoming, Outcome
+from hotline.conversations import Incoming, Outcome, line_numbers
 from hotline.extensions import db
 from hotline.models import Channel, Conversation, MessageStatus
 from hotline.sms.keywords import Keyword, find_keyword
@@ -44,13 +44,6 @@ def parse_webhook(form: dict[str, str]) -> InboundSms | None:
     return InboundSms(
         sender=sender, body=form.get("Body", ""), message_sid=sid, channel=channel
     )
-
-
-def _numbers() -> dict[str, str]:
-    return {
-        "emergency": current_app.config["EMERGENCY_NUMBER"],
-        "hotline": current_app.config["HOTLINE_NUMBER"],
-    }
 
 
 def _reply(texts_: list[str], channel: str) -> Response:
@@ -99,7 +92,7 @@ def _answer_keyword(inbound: InboundSms, conversation: Conversation) -> Response
         conversations.keep(
             conversation, inbound.body, MessageStatus.ANSWERED, inbound.message_sid
         )
-        return _reply([texts.SMS_HELP(language, **_numbers())], inbound.channel)
+        return _reply([texts.SMS_HELP(language, **line_numbers())], inbound.channel)
     return None
 
 

@@ -16,15 +16,15 @@ string, which Twilio signs with the rest of the URL.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from flask import Response, abort, current_app, request, send_file, url_for
 
 from bot.languages import SUPPORTED_LANGUAGES
 from hotline import conversations, handoff, metrics, texts
-from hotline.conversations import Incoming, Outcome
+from hotline.conversations import Incoming, Outcome, line_numbers
 from hotline.extensions import db
 from hotline.models import Channel, Conversation, MessageStatus
+from hotline.texts import fold
 from hotline.twilio_security import twilio_only
 from hotline.twiml import twiml_response
 from hotline.voice import audio, catalog, params, prompts, queue, twiml, voicing
@@ -63,13 +63,6 @@ BRIDGED = frozenset({"bridged", "bridging-in-process", "redirected"})
 def _count(name: str, default: int, highest: int) -> int:
     """A counter from the query string; the default for anything odd."""
     return bounded(request.args.get(name), default, highest)
-
-
-def _numbers() -> dict[str, str]:
-    return {
-        "emergency": current_app.config["EMERGENCY_NUMBER"],
-        "hotline": current_app.config["HOTLINE_NUMBER"],
-    }
 
 
 def _menu_options() -> list[Utterance]:
@@ -119,7 +112,7 @@ def _ring_on_call(language: str, step: int, said: list[Utterance]) -> Response:
 def _offer_message(language: str, said: list[Utterance]) -> Response:
     """Say ``said``, then record a message for the first operator."""
     said = said + voicing.prompt(prompts.LEAVE_MESSAGE, language)
-    goodbye = voicing.prompt(prompts.GOODBYE, language, **_numbers())
+    goodbye = voicing.prompt(prompts.GOODBYE, language, **line_numbers())
     action = url_for("voice.recorded", lang=language)
     return twiml_response(
         twiml.record_message(said, action, MAX_MESSAGE_SECONDS, goodbye)
@@ -165,20 +158,14 @@ def _caller_asks_for_person(
     return conversation
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "".join(c for c in letters if c.isalnum() or c == " ").strip()
-
-
 def _is_person_word(speech: str, language: str) -> bool:
     """The caller said only "person" (in their language or English)."""
     words = {
-        _fold(word)
+        fold(word)
         for code in dict.fromkeys((language, "en"))
         for word in prompts.PERSON_WORDS(code).split(",")
     }
-    return _fold(speech) in words - {""}
+    return fold(speech) in words - {""}
 
 
 @bp.post("")
@@ -219,7 +206,7 @@ def _answer(outcome: Outcome, step: int) -> Response:
     language = outcome.language
     if outcome.fallback:
         # The service's own text, said as the prompt it is (its language known).
-        said = voicing.prompt(texts.BOT_UNAVAILABLE, language, **_numbers())
+        said = voicing.prompt(texts.BOT_UNAVAILABLE, language, **line_numbers())
         offer = voicing.prompt(prompts.OFFER_PERSON, language)
         return _ask(language, step, said, offer)
     if outcome.handoff is not None:
@@ -270,10 +257,11 @@ def dial_ended() -> Response:
     params.call_sid()
     language = known_language(request.args.get("lang"))
     if request.form.get("DialCallStatus") == "completed":
-        said = voicing.prompt(prompts.GOODBYE, language, **_numbers())
+        said = voicing.prompt(prompts.GOODBYE, language, **line_numbers())
         return twiml_response(twiml.goodbye(said))
     return _offer_message(
-        language, voicing.prompt(prompts.NOBODY_FREE, language, **_numbers())
+        language,
+        voicing.prompt(prompts.NOBODY_FREE, language, **line_numbers()),
     )
 
 
@@ -317,7 +305,7 @@ def queue_left() -> Response:
     if conversation is not None:
         handoff.record(conversation, queue.LEFT, detail=result)
         db.session.commit()
-    said = voicing.prompt(prompts.NOBODY_FREE, language, **_numbers())
+    said = voicing.prompt(prompts.NOBODY_FREE, language, **line_numbers())
     return _offer_message(language, said)
 
 
@@ -346,7 +334,7 @@ def recorded() -> Response:
         handoff.record(conversation, "voice_message")
         db.session.commit()
     said = voicing.prompt(prompts.MESSAGE_KEPT, language)
-    said += voicing.prompt(prompts.GOODBYE, language, **_numbers())
+    said += voicing.prompt(prompts.GOODBYE, language, **line_numbers())
     return twiml_response(twiml.goodbye(said))
 
 
@@ -363,7 +351,9 @@ def fallback() -> Response:
     said = [
         utterance
         for language in conversations.fallback_languages()
-        for utterance in voicing.prompt(texts.BOT_UNAVAILABLE, language, **_numbers())
+        for utterance in voicing.prompt(
+            texts.BOT_UNAVAILABLE, language, **line_numbers()
+        )
     ]
     number = current_app.config["ON_CALL_NUMBER"]
     if not number:

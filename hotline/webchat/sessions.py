@@ -11,8 +11,8 @@ import re
 import secrets
 
 SESSION_ID_BYTES = 32  # 43 URL-safe characters
-SESSION_ID_PATTERN = "^[A-Za-z0-9_-]{32,128}$"
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{32,128}")
+SESSION_ID_PATTERN = f"^{_SESSION_ID.pattern}$"  # the same rule, for OpenAPI
 
 
 def new_session_id() -> str:
