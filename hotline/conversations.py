@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.languages import SUPPORTED_LANGUAGES
@@ -238,6 +238,53 @@ def forget_transcript(conversation: Conversation) -> None:
     conversation.rasa_sender = new_rasa_sender()
     conversation.handoff_reason = None
     record_event(conversation, "data_deleted")
+
+
+def replies_to(provider_id: str) -> list[str]:
+    """What we answered a stored message (for a retry whose answer was lost):
+    the replies after it, up to the person's next message. Replies from people
+    and the line are left out: the widget fetches those on their own."""
+    original = db.session.scalar(
+        select(Message).where(Message.provider_id == provider_id)
+    )
+    if original is None:
+        return []
+    in_this_conversation = (
+        Message.conversation_id == original.conversation_id,
+        Message.id > original.id,
+    )
+    next_incoming = db.session.scalar(
+        select(func.min(Message.id)).where(
+            *in_this_conversation, Message.direction == "in"
+        )
+    )
+    query = select(Message.text).where(
+        *in_this_conversation,
+        Message.direction == "out",
+        Message.operator_id.is_(None),
+        Message.status == MessageStatus.SENT,
+        Message.attempts == 0,
+    )
+    if next_incoming is not None:
+        query = query.where(Message.id < next_incoming)
+    return list(db.session.scalars(query.order_by(Message.id)))
+
+
+def delete_conversation(channel: str, address: str) -> None:
+    """The person asked: their whole conversation goes now, so it leaves the
+    operators' queue and console at once (messages, events and notes follow by
+    ON DELETE CASCADE)."""
+    key = conversation_key(channel, address)
+    result = db.session.execute(delete(Conversation).where(Conversation.key == key))
+    db.session.commit()
+    deleted = bool(result.rowcount)
+    if deleted:
+        metrics.DELETED.labels(channel).inc()
+    log.info(
+        "conversation %s: %s at the person's request",
+        pseudonym(key),
+        "deleted" if deleted else "nothing to delete",
+    )
 
 
 def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outcome:

@@ -41,6 +41,11 @@ REJECTED = Counter(
     "Requests refused at the edge (bad signature, bad input, rate limit).",
     ["route", "reason"],
 )
+DELETED = Counter(
+    "aliada_conversations_deleted_total",
+    "Conversations deleted at once at the person's request, by channel.",
+    ["channel"],
+)
 ERRORS = Counter("aliada_errors_total", "Unexpected errors answered with a 500.")
 
 

@@ -15,6 +15,8 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import Forbidden
 
 PREFLIGHT_MAX_AGE_SECONDS = 600
+# POST for everything, DELETE for the person deleting their conversation.
+ALLOWED_METHODS = "POST, DELETE"
 
 
 def _normalised(origin: str) -> str:
@@ -43,7 +45,7 @@ def refuse_other_origins() -> Response | None:
     if request.method == "OPTIONS":
         response = current_app.response_class(status=204)
         del response.headers["Content-Type"]
-        response.headers["Access-Control-Allow-Methods"] = "POST"
+        response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
         response.headers["Access-Control-Allow-Headers"] = "Content-Type"
         response.headers["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE_SECONDS)
         return response

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.languages import SUPPORTED_LANGUAGES
-from hotline.webchat.payload import MAX_TEXT_CHARS
+from hotline.webchat.payload import CLIENT_MESSAGE_ID_PATTERN, MAX_TEXT_CHARS
 from hotline.webchat.sessions import SESSION_ID_PATTERN
 
 API_PREFIX = "/webchat/api/v1"
@@ -57,7 +57,24 @@ SCHEMAS: dict[str, Any] = {
                 "description": "The language the person picked in the widget, or "
                 "null to let the bot follow the language they write in.",
             },
+            "client_message_id": {
+                "oneOf": [
+                    {"type": "string", "pattern": CLIENT_MESSAGE_ID_PATTERN},
+                    {"type": "null"},
+                ],
+                "description": "A new random id for each message, sent again "
+                "unchanged when the widget retries after a timeout or network "
+                "error: the message is then kept and answered once, and the "
+                "retry gets the bot's replies to it (without buttons, "
+                "handoff null). Omitted or null: every request is a new message.",
+            },
         },
+    },
+    "SessionRequest": {
+        "type": "object",
+        "required": ["session_id"],
+        "description": "Unknown fields are ignored.",
+        "properties": {"session_id": _ref("schemas", "SessionId")},
     },
     "Button": {
         "type": "object",
@@ -160,7 +177,7 @@ RESPONSES: dict[str, Any] = {
     "BadRequest": _error(
         "Malformed JSON, invalid UTF-8, or a missing or wrongly typed field (the "
         "message names it); a session id that is not random enough; an "
-        "unsupported language."
+        "unsupported language; a malformed client_message_id."
     ),
     "Forbidden": _error("The request's Origin may not use this API."),
     "TooLarge": _error(
@@ -195,7 +212,27 @@ OPENAPI: dict[str, Any] = {
                     "403": _ref("responses", "Forbidden"),
                     "500": _ref("responses", "ServerError"),
                 },
-            }
+            },
+            "delete": {
+                "operationId": "deleteSession",
+                "summary": "Delete the conversation and its messages, at once.",
+                "description": "For the person who wants nothing kept. The "
+                "transcript also leaves the operators' console; a later message "
+                "with the same session id starts a new conversation. An unknown "
+                "session id gets the same answer. The session id goes in the "
+                "body, so it stays out of URLs.",
+                "requestBody": {
+                    "required": True,
+                    "content": _json(_ref("schemas", "SessionRequest")),
+                },
+                "responses": {
+                    "204": {"description": "Deleted (or there was nothing to delete)."},
+                    "400": _ref("responses", "BadRequest"),
+                    "403": _ref("responses", "Forbidden"),
+                    "415": _ref("responses", "UnsupportedMediaType"),
+                    "500": _ref("responses", "ServerError"),
+                },
+            },
         },
         f"{API_PREFIX}/messages": {
             "post": {

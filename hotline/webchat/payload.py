@@ -7,6 +7,7 @@ a widget shows the person its own catalog text for each status, never these.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,8 @@ from hotline.webchat.sessions import looks_random
 
 MAX_TEXT_CHARS = 4_000
 JSON_MIMETYPE = "application/json"
+_CLIENT_MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+CLIENT_MESSAGE_ID_PATTERN = f"^{_CLIENT_MESSAGE_ID.pattern}$"  # for OpenAPI
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,8 @@ class ChatMessage:
     session_id: str
     text: str
     language: str | None
+    # The widget's own id for this message, sent again when it retries.
+    client_message_id: str | None = None
 
 
 def json_object(request: Request) -> dict[str, Any]:
@@ -65,14 +70,32 @@ def _encodable(value: str) -> bool:
     return True
 
 
-def parse_message(body: dict[str, Any]) -> ChatMessage:
-    """Fields we know, checked; fields we do not know, ignored."""
+def parse_session_id(body: dict[str, Any]) -> str:
+    """The session id every route needs, refused when it looks guessable."""
     session_id = _string(body, "session_id")
     if not looks_random(session_id):
         raise BadRequest(
             "field 'session_id' must be 32 to 128 letters, digits, '-' or '_'; "
             "get one from POST /webchat/api/v1/sessions"
         )
+    return session_id
+
+
+def _client_message_id(body: dict[str, Any]) -> str | None:
+    value = body.get("client_message_id")
+    if value is None:
+        return None
+    if not isinstance(value, str) or _CLIENT_MESSAGE_ID.fullmatch(value) is None:
+        raise BadRequest(
+            "field 'client_message_id' must be 8 to 64 letters, digits, '-' or '_', "
+            "or null"
+        )
+    return value
+
+
+def parse_message(body: dict[str, Any]) -> ChatMessage:
+    """Fields we know, checked; fields we do not know, ignored."""
+    session_id = parse_session_id(body)
     text = _string(body, "text")
     if len(text) > MAX_TEXT_CHARS:
         raise RequestEntityTooLarge(
@@ -85,4 +108,9 @@ def parse_message(body: dict[str, Any]) -> ChatMessage:
         raise BadRequest(
             f"field 'language' must be one of {', '.join(SUPPORTED_LANGUAGES)} or null"
         )
-    return ChatMessage(session_id=session_id, text=text, language=language)
+    return ChatMessage(
+        session_id=session_id,
+        text=text,
+        language=language,
+        client_message_id=_client_message_id(body),
+    )

@@ -2,6 +2,10 @@
 
 The route only translates JSON to ``Incoming`` and ``Outcome`` back to JSON; the
 conversation service keeps, rate-limits and answers every message.
+
+A message may carry the widget's ``client_message_id``: the widget sends it
+again when it retries after a network error, and the retry gets the replies
+already given instead of a second turn of the bot.
 """
 
 from __future__ import annotations
@@ -15,10 +19,20 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from hotline import conversations, delivery
 from hotline.conversations import Incoming, Outcome
 from hotline.models import Channel
+from hotline.privacy import conversation_key
 from hotline.webchat.cors import init_cors
 from hotline.webchat.openapi import API_PREFIX, OPENAPI
-from hotline.webchat.payload import json_object, parse_message
-from hotline.webchat.sessions import looks_random, new_session_id
+from hotline.webchat.payload import (
+    ChatMessage,
+    json_object,
+    parse_message,
+    parse_session_id,
+)
+from hotline.webchat.sessions import new_session_id
+
+# Namespace of the keyed hash behind a web message's provider id, so it can
+# never equal a conversation key.
+_MESSAGE_ID_NAMESPACE = "webchat-message"
 
 bp = Blueprint("webchat", __name__)
 api = Blueprint("webchat_api", __name__, url_prefix=API_PREFIX)
@@ -44,17 +58,30 @@ def create_session() -> tuple[Response, int]:
     return jsonify(session_id=new_session_id()), 201
 
 
+@api.delete("/sessions")
+def delete_session() -> Response:
+    """The person deletes their conversation. The session id travels in the
+    body, as everywhere; an unknown one gets the same 204 (no oracle)."""
+    session_id = parse_session_id(json_object(request))
+    conversations.delete_conversation(Channel.WEBCHAT, session_id)
+    return Response(status=204)
+
+
 @api.post("/messages")
 def post_message() -> Response:
     message = parse_message(json_object(request))
+    provider_id = web_provider_id(message)
     outcome = conversations.handle(
         Incoming(
             channel=Channel.WEBCHAT,
             address=message.session_id,
             text=message.text,
+            provider_id=provider_id,
             language_choice=message.language,
         )
     )
+    if outcome.duplicate and provider_id is not None:
+        outcome.texts = conversations.replies_to(provider_id)
     return jsonify(answer(outcome))
 
 
@@ -64,11 +91,7 @@ def fetch_replies() -> Response:
     A POST with a JSON body, so the session id never sits in a URL that proxies
     and access logs keep."""
     body = json_object(request)
-    session_id = body.get("session_id")
-    if not isinstance(session_id, str) or not looks_random(session_id):
-        raise BadRequest(
-            "field 'session_id' must be 32 to 128 letters, digits, '-' or '_'"
-        )
+    session_id = parse_session_id(body)
     after = body.get("after", 0)
     if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after < 10**18:
         raise BadRequest("field 'after' must be a message id (0 or more)")
@@ -79,6 +102,16 @@ def fetch_replies() -> Response:
 @api.get("/openapi.json")
 def openapi_document() -> Response:
     return jsonify(OPENAPI)
+
+
+def web_provider_id(message: ChatMessage) -> str | None:
+    """The stored id of a message the widget named: keyed with the session id,
+    so two sessions picking the same id never collide, and neither id is
+    stored in clear ("web:" and 64 hex digits fit the 80-character column)."""
+    if message.client_message_id is None:
+        return None
+    address = f"{message.session_id}\x1f{message.client_message_id}"
+    return "web:" + conversation_key(_MESSAGE_ID_NAMESPACE, address)
 
 
 def answer(outcome: Outcome) -> dict[str, Any]:

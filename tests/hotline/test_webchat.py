@@ -1,8 +1,11 @@
 """``/webchat/api/v1`` without the bot behind it: sessions, the answer when the
-bot cannot be reached, privacy of the session id, and every kind of bad input."""
+bot cannot be reached, privacy of the session id, retried messages answered
+once, deleting a conversation, and every kind of bad input."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,18 +13,21 @@ import pytest
 from conftest import make_app
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hotline import conversations, texts
-from hotline.bot_client import Handoff
+from hotline.bot_client import BotClient, BotTurn, Handoff
 from hotline.extensions import db
-from hotline.models import Conversation, Message, MessageStatus
+from hotline.models import Conversation, ConversationEvent, Message, MessageStatus
 from hotline.privacy import conversation_key
 from hotline.webchat.routes import answer
 from hotline.webchat.sessions import looks_random
 
 SESSIONS = "/webchat/api/v1/sessions"
 MESSAGES = "/webchat/api/v1/messages"
+
+
+CLIENT_ID = "m-0001-retry"
 
 
 def new_session(client: FlaskClient) -> str:
@@ -58,6 +64,39 @@ def incoming_messages(app: Flask) -> list[Message]:
 
 def unavailable(language: str) -> str:
     return texts.BOT_UNAVAILABLE(language, emergency="911", hotline="+1 555 0100")
+
+
+def rows(app: Flask, model: type) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def delete_session(client: FlaskClient, **fields: Any):
+    return client.delete(SESSIONS, json=fields)
+
+
+@pytest.fixture
+def bot_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text the hotline sends to the (unreachable) bot."""
+    calls: list[str] = []
+    real_send = BotClient.send
+
+    def counting(self: BotClient, sender: str, text: str, metadata: Any) -> BotTurn:
+        calls.append(text)
+        return real_send(self, sender, text, metadata)
+
+    monkeypatch.setattr(BotClient, "send", counting)
+    return calls
+
+
+@pytest.fixture
+def echo_bot(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """A bot that answers each message in English with what it was told."""
+
+    def echo(self: BotClient, sender: str, text: str, metadata: Any) -> BotTurn:
+        return BotTurn(texts=[f"you said {text}", "anything else?"], language="en")
+
+    return lambda: monkeypatch.setattr(BotClient, "send", echo)
 
 
 def test_sessions_are_new_random_and_long(client: FlaskClient) -> None:
@@ -285,3 +324,152 @@ def test_buttons_carry_their_title_as_payload_never_an_intent(app: Flask) -> Non
         "language": "es",
         "handoff": "request_human",
     }
+
+
+def test_a_retried_message_is_kept_and_answered_once(
+    app: Flask, client: FlaskClient, bot_calls: list[str]
+) -> None:
+    session_id = new_session(client)
+    fields = {"session_id": session_id, "text": "help", "client_message_id": CLIENT_ID}
+    first = send(client, **fields, language="fr")
+    retry = send(client, **fields, language="fr")
+    assert first.status_code == retry.status_code == 200
+    assert (
+        retry.json
+        == first.json
+        == {
+            "replies": [{"text": unavailable("fr"), "buttons": []}],
+            "language": "fr",
+            "handoff": None,
+        }
+    )
+    assert [m.text for m in incoming_messages(app)] == ["help"]
+    assert bot_calls == ["help"]
+
+
+def test_a_late_retry_gets_only_the_replies_to_its_own_message(
+    app: Flask, client: FlaskClient, echo_bot: Callable[[], None]
+) -> None:
+    echo_bot()
+    session_id = new_session(client)
+    send(client, session_id=session_id, text="one", client_message_id="first-msg")
+    send(client, session_id=session_id, text="two", client_message_id="second-msg")
+    retry = send(
+        client, session_id=session_id, text="one", client_message_id="first-msg"
+    )
+    assert retry.json == {
+        "replies": [
+            {"text": "you said one", "buttons": []},
+            {"text": "anything else?", "buttons": []},
+        ],
+        "language": "en",
+        "handoff": None,
+    }
+    assert [m.text for m in incoming_messages(app)] == ["one", "two"]
+
+
+def test_without_a_client_message_id_every_request_is_a_new_message(
+    app: Flask, client: FlaskClient, bot_calls: list[str]
+) -> None:
+    session_id = new_session(client)
+    send(client, session_id=session_id, text="help")
+    send(client, session_id=session_id, text="help", client_message_id=None)
+    assert [m.text for m in incoming_messages(app)] == ["help", "help"]
+    assert bot_calls == ["help", "help"]
+
+
+def test_sessions_using_the_same_client_message_id_do_not_collide(
+    app: Flask, client: FlaskClient, bot_calls: list[str]
+) -> None:
+    for session_id in (new_session(client), new_session(client)):
+        response = send(
+            client, session_id=session_id, text="hello", client_message_id=CLIENT_ID
+        )
+        assert response.json["replies"] != []
+    assert len(incoming_messages(app)) == 2
+    assert len(bot_calls) == 2
+
+
+def test_the_stored_message_id_reveals_neither_session_nor_client_id(
+    app: Flask, client: FlaskClient
+) -> None:
+    session_id = new_session(client)
+    send(client, session_id=session_id, text="hello", client_message_id=CLIENT_ID)
+    [message] = incoming_messages(app)
+    assert message.provider_id is not None
+    assert message.provider_id.startswith("web:")
+    assert len(message.provider_id) <= 80
+    assert session_id not in message.provider_id
+    assert CLIENT_ID not in message.provider_id
+
+
+@pytest.mark.parametrize(
+    "client_message_id",
+    ["", "short-7", "a" * 65, "has space1", "slash/abc", "ñññññññññ", 12345678, ["x"]],
+)
+def test_a_malformed_client_message_id_is_refused(
+    app: Flask, client: FlaskClient, client_message_id: Any
+) -> None:
+    response = send(
+        client,
+        session_id=new_session(client),
+        text="hello",
+        client_message_id=client_message_id,
+    )
+    assert_error(response, 400, "'client_message_id'")
+    assert incoming_messages(app) == []
+
+
+def test_deleting_a_session_deletes_its_whole_conversation(
+    app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    other, session_id = new_session(client), new_session(client)
+    send(client, session_id=other, text="hello", language="en")
+    others = {model: rows(app, model) for model in (Message, ConversationEvent)}
+    send(client, session_id=session_id, text="my secret story", language="es")
+    with caplog.at_level(logging.INFO):
+        response = delete_session(client, session_id=session_id)
+    assert response.status_code == 204
+    assert response.get_data() == b""
+    [kept] = conversations_stored(app)
+    with app.app_context():
+        assert kept.key == conversation_key("webchat", other)
+    # Its messages and events went with it (ON DELETE CASCADE), no one else's.
+    assert {model: rows(app, model) for model in others} == others
+    assert session_id not in caplog.text
+    assert "my secret story" not in caplog.text
+
+
+def test_after_deleting_the_same_session_starts_afresh(
+    app: Flask, client: FlaskClient
+) -> None:
+    session_id = new_session(client)
+    send(client, session_id=session_id, text="first", language="fr")
+    delete_session(client, session_id=session_id)
+    response = send(client, session_id=session_id, text="again")
+    assert response.json["language"] == "es"  # the French choice went too
+    assert [m.text for m in incoming_messages(app)] == ["again"]
+
+
+def test_deleting_an_unknown_session_looks_the_same(
+    app: Flask, client: FlaskClient
+) -> None:
+    send(client, session_id=new_session(client), text="hello")
+    response = delete_session(client, session_id=new_session(client))
+    assert response.status_code == 204
+    assert response.get_data() == b""
+    assert len(conversations_stored(app)) == 1
+
+
+@pytest.mark.parametrize(
+    "fields", [{}, {"session_id": None}, {"session_id": 12}, {"session_id": "1"}]
+)
+def test_deleting_needs_a_real_session_id(
+    client: FlaskClient, fields: dict[str, Any]
+) -> None:
+    assert_error(delete_session(client, **fields), 400, "'session_id'")
+
+
+def test_deleting_with_a_body_that_is_not_json_is_refused(client: FlaskClient) -> None:
+    response = client.delete(SESSIONS, data="session_id=" + "S" * 43)
+    assert_error(response, 415, "application/json")

@@ -26,12 +26,14 @@ CORS_HEADERS = {
 }
 
 
-def preflight(client: FlaskClient, origin: str, path: str = MESSAGES):
+def preflight(
+    client: FlaskClient, origin: str, path: str = MESSAGES, method: str = "POST"
+):
     return client.options(
         path,
         headers={
             "Origin": origin,
-            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Method": method,
             "Access-Control-Request-Headers": "content-type",
         },
     )
@@ -48,12 +50,18 @@ def cors_headers_in(response) -> set[str]:
     return CORS_HEADERS & set(response.headers.keys())
 
 
-@pytest.mark.parametrize("path", [MESSAGES, SESSIONS])
-def test_preflight_from_an_allowed_origin(client: FlaskClient, path: str) -> None:
-    response = preflight(client, ALLOWED, path)
+@pytest.mark.parametrize(
+    ("path", "method"), [(MESSAGES, "POST"), (SESSIONS, "POST"), (SESSIONS, "DELETE")]
+)
+def test_preflight_from_an_allowed_origin(
+    client: FlaskClient, path: str, method: str
+) -> None:
+    response = preflight(client, ALLOWED, path, method)
     assert response.status_code == 204
     assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
-    assert response.headers["Access-Control-Allow-Methods"] == "POST"
+    allowed = response.headers["Access-Control-Allow-Methods"].split(", ")
+    assert method in allowed
+    assert set(allowed) == {"POST", "DELETE"}
     assert response.headers["Access-Control-Allow-Headers"] == "Content-Type"
     assert int(response.headers["Access-Control-Max-Age"]) > 0
     assert "Origin" in response.vary
@@ -106,6 +114,34 @@ def test_another_origin_is_refused_and_nothing_is_stored(
     assert "Origin" in response.vary
     with app.app_context():
         assert db.session.scalars(select(Conversation)).all() == []
+
+
+def test_an_allowed_origin_deletes_a_conversation(
+    app: Flask, client: FlaskClient
+) -> None:
+    message(client, ALLOWED)
+    response = client.delete(
+        SESSIONS, json={"session_id": "S" * 43}, headers={"Origin": ALLOWED}
+    )
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    with app.app_context():
+        assert db.session.scalars(select(Conversation)).all() == []
+
+
+def test_another_origin_cannot_delete_a_conversation(
+    app: Flask, client: FlaskClient
+) -> None:
+    message(client, ALLOWED)
+    evil = "https://evil.example"
+    assert preflight(client, evil, SESSIONS, "DELETE").status_code == 403
+    response = client.delete(
+        SESSIONS, json={"session_id": "S" * 43}, headers={"Origin": evil}
+    )
+    assert response.status_code == 403
+    assert cors_headers_in(response) == set()
+    with app.app_context():
+        assert len(db.session.scalars(select(Conversation)).all()) == 1
 
 
 def test_another_origin_gets_no_session(client: FlaskClient) -> None:

@@ -21,6 +21,7 @@ REPLIES = "/webchat/api/v1/replies"
 MESSAGES = "/webchat/api/v1/messages"
 BASE = "urn:aliada:webchat-openapi"
 SESSION_ID = "S" * 43
+CLIENT_ID = "c-12345678"
 
 
 def validator_for(document: dict[str, Any], pointer: str) -> Draft202012Validator:
@@ -48,6 +49,11 @@ def documented_schema(document: dict[str, Any], method: str, path: str, status: 
 def assert_matches_document(
     document: dict[str, Any], method: str, path: str, response: Any
 ) -> None:
+    if response.status_code == 204:
+        documented = document["paths"][path][method]["responses"]
+        assert "content" not in documented["204"], f"{method} {path} 204 has a body"
+        assert response.get_data() == b""
+        return
     pointer = documented_schema(document, method, path, response.status_code)
     assert response.mimetype == "application/json"
     validator_for(document, pointer).validate(response.json)
@@ -65,7 +71,7 @@ def test_the_document_is_openapi_3_1_with_both_routes(
 ) -> None:
     assert document == OPENAPI
     assert document["openapi"].startswith("3.1.")
-    assert {"post"} <= document["paths"][SESSIONS].keys()
+    assert {"post", "delete"} <= document["paths"][SESSIONS].keys()
     assert {"post"} <= document["paths"][MESSAGES].keys()
     assert {"post"} <= document["paths"][REPLIES].keys()
 
@@ -98,6 +104,11 @@ def test_real_answers_match_the_document(
 ) -> None:
     session = client.post(SESSIONS)
     session_id = session.json["session_id"]
+    with_client_id = {
+        "session_id": session_id,
+        "text": "hi",
+        "client_message_id": CLIENT_ID,
+    }
     answers = [
         ("post", SESSIONS, session),
         (
@@ -128,9 +139,28 @@ def test_real_answers_match_the_document(
         ("get", DOCUMENT, client.get(DOCUMENT)),
         ("post", REPLIES, client.post(REPLIES, json={"session_id": session_id})),
         ("post", REPLIES, client.post(REPLIES, json={"after": "x"})),
+        (
+            "post",
+            MESSAGES,
+            client.post(MESSAGES, json={**with_client_id, "client_message_id": "x"}),
+        ),
+        ("post", MESSAGES, client.post(MESSAGES, json=with_client_id)),
+        ("post", MESSAGES, client.post(MESSAGES, json=with_client_id)),  # a retry
+        ("delete", SESSIONS, client.delete(SESSIONS, json={"session_id": session_id})),
+        ("delete", SESSIONS, client.delete(SESSIONS, json={"session_id": "1"})),
+        ("delete", SESSIONS, client.delete(SESSIONS, data="x")),
+        (
+            "delete",
+            SESSIONS,
+            client.delete(SESSIONS, json={}, headers={"Origin": "https://x.example"}),
+        ),
     ]
     statuses = [response.status_code for _, _, response in answers]
-    assert statuses == [201, 403, 200, 400, 413, 415, 403, 200, 200, 400]
+    assert statuses == [
+        *(201, 403, 200, 400, 413, 415, 403, 200, 200, 400),
+        *(400, 200, 200, 204, 400, 415, 403),
+    ]
+    assert answers[-5][2].json == answers[-6][2].json  # the retry's answer
     for method, path, response in answers:
         assert_matches_document(document, method, path, response)
 
@@ -148,6 +178,13 @@ def test_real_answers_match_the_document(
         {"session_id": SESSION_ID, "text": 5},
         {"text": "hola"},
         {"session_id": SESSION_ID},
+        {"session_id": SESSION_ID, "text": "hi", "client_message_id": CLIENT_ID},
+        {"session_id": SESSION_ID, "text": "hi", "client_message_id": None},
+        {"session_id": SESSION_ID, "text": "hi", "client_message_id": "a" * 64},
+        {"session_id": SESSION_ID, "text": "hi", "client_message_id": "a" * 65},
+        {"session_id": SESSION_ID, "text": "hi", "client_message_id": "1234567"},
+        {"session_id": SESSION_ID, "text": "hi", "client_message_id": "a b c d e"},
+        {"session_id": SESSION_ID, "text": "hi", "client_message_id": 12345678},
     ],
 )
 def test_the_request_schema_accepts_exactly_what_the_api_accepts(
@@ -155,4 +192,22 @@ def test_the_request_schema_accepts_exactly_what_the_api_accepts(
 ) -> None:
     request_schema = validator_for(document, "/components/schemas/MessageRequest")
     accepted = client.post(MESSAGES, json=body).status_code == 200
+    assert request_schema.is_valid(body) == accepted
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"session_id": SESSION_ID},
+        {"session_id": SESSION_ID, "extra": 1},
+        {"session_id": "1"},
+        {"session_id": None},
+        {},
+    ],
+)
+def test_the_delete_request_schema_accepts_exactly_what_the_api_accepts(
+    client: FlaskClient, document: dict[str, Any], body: dict[str, Any]
+) -> None:
+    request_schema = validator_for(document, "/components/schemas/SessionRequest")
+    accepted = client.delete(SESSIONS, json=body).status_code == 204
     assert request_schema.is_valid(body) == accepted
