@@ -31,12 +31,13 @@ PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 TRAINING_INPUTS := config.yml bot/normalize.py $(shell find bot/data bot/domain bot/emergency_keywords bot/components -type f -not -name "*.pyc" 2>/dev/null)
 
-.PHONY: help run test test-bot test-hotline bench measure-console audio eval translations catalogs model lint format clean
+.PHONY: help run test test-bot test-hotline bench measure-console measure-widget audio eval translations catalogs model lint format clean
 
 help:
 	@echo "make run           start the hotline (8000), Rasa (5005) and the action server (5055)"
 	@echo "make bench         latency of Rasa direct vs. through the hotline (stack must be up)"
 	@echo "make measure-console  hand-off-to-console time and queue page time"
+	@echo "make measure-widget   widget size, load-to-ready and send-to-answer times"
 	@echo "make audio         render voice prompts for ht qu gn with espeak-ng"
 	@echo "make test          lint, validate data, unit + story + integration tests"
 	@echo "make eval          held-out NLU report per language (writes reports/)"
@@ -103,6 +104,9 @@ bench: $(HOTLINE_VENV)/.installed
 
 measure-console: $(HOTLINE_VENV)/.installed catalogs
 	$(HOTLINE)/python -m hotline.measure_console
+
+measure-widget: $(HOTLINE_VENV)/.installed catalogs $(MODEL)
+	$(HOTLINE)/python -m hotline.measure_widget
 
 audio: $(HOTLINE_VENV)/.installed catalogs
 	$(HOTLINE)/python -m hotline.voice.audio render

@@ -33,6 +33,8 @@ def banner(config: StackConfig, development_token: bool) -> str:
     if config.hotline_bin:
         hotline = config.hotline_url
         lines += [
+            f"  Web chat demo     : {hotline}/",
+            f"  Operator console  : {hotline}/console/",
             f"  Web chat API      : {hotline}/webchat/api/v1/messages "
             f"(OpenAPI: {hotline}/webchat/api/v1/openapi.json)",
             f"  Twilio SMS        : {hotline}/twilio/sms "

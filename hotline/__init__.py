@@ -39,11 +39,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from hotline import cli, console, health, sms, voice, webchat
     from hotline.webchat.routes import api as webchat_api
+    from hotline.webchat.widget import bp as webchat_widget
 
     app.register_blueprint(health.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(voice.bp)
     app.register_blueprint(webchat.bp)
+    app.register_blueprint(webchat_widget)
     app.register_blueprint(console.bp)
     csrf.init_app(app)
     # Twilio signs its requests and the widget's API is called cross-site

@@ -2,16 +2,17 @@
 
 The widget runs on NGO and government pages (``WEBCHAT_ALLOWED_ORIGINS``) and on
 the hotline's own demo page (same host as the request, always allowed). Any other
-page gets 403 and no CORS headers, so neither its browser nor its server can use
-the API from there. No cookies or credentials are ever allowed: the session id
-travels in the body.
+page gets 403 and nothing else: its browser may read that refusal (so a widget
+pasted on the wrong site can say so and give the hotline number instead of
+retrying forever), and no other answer. No cookies or credentials are ever
+allowed: the session id travels in the body.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import Forbidden
 
 PREFLIGHT_MAX_AGE_SECONDS = 600
@@ -41,6 +42,7 @@ def refuse_other_origins() -> Response | None:
     if origin is None:
         return None
     if not is_allowed(origin):
+        g.refused_origin = True
         raise Forbidden("this origin may not use the web chat API")
     if request.method == "OPTIONS":
         response = current_app.response_class(status=204)
@@ -53,10 +55,11 @@ def refuse_other_origins() -> Response | None:
 
 
 def add_cors_headers(response: Response) -> Response:
-    """Echo an allowed origin; every answer varies by ``Origin``."""
+    """Echo an allowed origin, or a refused one on its 403; every answer
+    varies by ``Origin``."""
     response.vary.add("Origin")
     origin = request.headers.get("Origin")
-    if origin is not None and is_allowed(origin):
+    if origin is not None and (g.get("refused_origin") or is_allowed(origin)):
         response.headers["Access-Control-Allow-Origin"] = origin
     return response
 
