@@ -270,6 +270,13 @@ def replies_to(provider_id: str) -> list[str]:
     return list(db.session.scalars(query.order_by(Message.id)))
 
 
+def stored_at(provider_id: str) -> datetime | None:
+    """When a delivery was first stored (None: never, or deleted since)."""
+    return db.session.scalar(
+        select(Message.created_at).where(Message.provider_id == provider_id)
+    )
+
+
 def delete_conversation(channel: str, address: str) -> None:
     """The person asked: their whole conversation goes now, so it leaves the
     operators' queue and console at once (messages, events and notes follow by

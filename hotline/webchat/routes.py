@@ -10,15 +10,18 @@ already given instead of a second turn of the bot.
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from itertools import zip_longest
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from hotline import conversations, delivery
 from hotline.conversations import Incoming, Outcome
-from hotline.models import Channel
+from hotline.extensions import db
+from hotline.models import Channel, utcnow
 from hotline.privacy import conversation_key
 from hotline.webchat.cors import init_cors
 from hotline.webchat.openapi import API_PREFIX, OPENAPI
@@ -30,6 +33,7 @@ from hotline.webchat.payload import (
 )
 from hotline.webchat.sessions import new_session_id
 
+REPLAY_POLL_SECONDS = 0.1
 # Namespace of the keyed hash behind a web message's provider id, so it can
 # never equal a conversation key.
 _MESSAGE_ID_NAMESPACE = "webchat-message"
@@ -81,8 +85,23 @@ def post_message() -> Response:
         )
     )
     if outcome.duplicate and provider_id is not None:
-        outcome.texts = conversations.replies_to(provider_id)
+        outcome.texts = replay(provider_id)
     return jsonify(answer(outcome))
+
+
+def replay(provider_id: str) -> list[str]:
+    """The replies a retried message already got. A retry can overtake its
+    first delivery while the bot is still answering that one (the network
+    dropped mid-request): then wait for that answer, as long as the bot may
+    take, rather than answer nothing and lose it."""
+    patience = timedelta(seconds=current_app.config["BOT_TIMEOUT_SECONDS"] + 1)
+    while not (texts := conversations.replies_to(provider_id)):
+        stored = conversations.stored_at(provider_id)
+        if stored is None or utcnow() - stored > patience:
+            return []
+        db.session.rollback()  # end the read, to see the first delivery's commit
+        time.sleep(REPLAY_POLL_SECONDS)
+    return texts
 
 
 @api.post("/replies")

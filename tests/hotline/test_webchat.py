@@ -5,6 +5,7 @@ once, deleting a conversation, and every kind of bad input."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -366,6 +367,47 @@ def test_a_late_retry_gets_only_the_replies_to_its_own_message(
         "handoff": None,
     }
     assert [m.text for m in incoming_messages(app)] == ["one", "two"]
+
+
+def test_a_retry_that_overtakes_the_first_delivery_waits_for_its_answer(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The network dropped while the bot was still answering: the widget's
+    retry arrives first and must get that answer, not nothing."""
+    bot_asked, retry_waiting, answer_now = (threading.Event() for _ in range(3))
+
+    def slow_echo(self: BotClient, sender: str, text: str, metadata: Any) -> BotTurn:
+        bot_asked.set()
+        answer_now.wait(timeout=30)
+        return BotTurn(texts=[f"you said {text}"], language="en")
+
+    real_replies_to = conversations.replies_to
+
+    def watched_replies_to(provider_id: str) -> list[str]:
+        retry_waiting.set()
+        return real_replies_to(provider_id)
+
+    monkeypatch.setattr(BotClient, "send", slow_echo)
+    monkeypatch.setattr(conversations, "replies_to", watched_replies_to)
+    session_id = new_session(app.test_client())
+    fields = {"session_id": session_id, "text": "help", "client_message_id": CLIENT_ID}
+    answers: dict[str, Any] = {}
+
+    def deliver(name: str) -> None:
+        answers[name] = send(app.test_client(), **fields).json
+
+    first = threading.Thread(target=deliver, args=("first",))
+    first.start()
+    assert bot_asked.wait(timeout=30)
+    retry = threading.Thread(target=deliver, args=("retry",))
+    retry.start()
+    assert retry_waiting.wait(timeout=30)
+    answer_now.set()
+    first.join(timeout=30)
+    retry.join(timeout=30)
+    assert answers["retry"] == answers["first"]
+    assert answers["retry"]["replies"] == [{"text": "you said help", "buttons": []}]
+    assert [m.text for m in incoming_messages(app)] == ["help"]
 
 
 def test_without_a_client_message_id_every_request_is_a_new_message(
