@@ -46,7 +46,8 @@ SEND_AND_WAIT = """async (text) => {
   const root = document.getElementById('aliada-chat').shadowRoot;
   const log = root.querySelector('.log');
   const before = log.querySelectorAll('.message.bot').length;
-  const shown = new Promise((resolve) => {
+  const shown = new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error('no answer shown in 30 s')), 30000);
     const watch = new MutationObserver(() => {
       if (log.querySelectorAll('.message.bot').length > before) {
         watch.disconnect();
@@ -163,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             app = measurement_app(Path(folder))
             app.config["RASA_URL"] = stack.config.rasa_url
+            # 20 questions in a row from one person is a flood to the line.
+            app.config["RATE_LIMIT_PER_MINUTE"] = 10 * args.samples
             with serving(app) as base, sync_playwright() as playwright:
                 raw, compressed = size(base)
                 print(f"(a) widget.js: {raw:,} bytes, {compressed:,} gzip-compressed")

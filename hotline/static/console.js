@@ -47,17 +47,30 @@
     if (queue) { after = data.latest; }
   }
 
+  // The person deleted the conversation (the widget's "delete"): say so, and
+  // take the transcript off the screen too.
+  function deleted() {
+    var notice = document.createElement("p");
+    notice.className = "flash flash-error";
+    notice.setAttribute("role", "alert");
+    notice.textContent = holder.dataset.deleted;
+    transcript.replaceWith(notice);
+  }
+
   function poll() {
     var url = holder.dataset.updates;
     url += (url.indexOf("?") < 0 ? "?" : "&") + "after=" + after;
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
         if (response.status === 401) { window.location = holder.dataset.login; throw new Error("login"); }
+        if (response.status === 404 && transcript) { deleted(); throw new Error("gone"); }
         if (!response.ok) { throw new Error(String(response.status)); }
         return response.json();
       })
       .then(function (data) { apply(data); window.setTimeout(poll, PERIOD); })
-      .catch(function (error) { if (error.message !== "login") { window.setTimeout(poll, PERIOD * 4); } });
+      .catch(function (error) {
+        if (error.message !== "login" && error.message !== "gone") { window.setTimeout(poll, PERIOD * 4); }
+      });
   }
   window.setTimeout(poll, PERIOD);
 }());

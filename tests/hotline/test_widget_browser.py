@@ -21,9 +21,10 @@ from sqlalchemy import select
 from test_handoff_flow import take_over
 from test_webchat_bot import response_text
 
+from bot.catalogs import translate
 from bot.stack import Stack
 from hotline.extensions import db
-from hotline.measure_console import serving
+from hotline.measure_console import log_in, new_operator, serving
 from hotline.models import Channel, Conversation, Message
 from hotline.webchat.labels import widget_labels
 
@@ -31,6 +32,7 @@ pytest_plugins = ["browser"]
 
 NUMBERS = {"emergency": "911", "hotline": "+1 555 0100"}  # make_app's
 EXIT_URL = "https://www.wikipedia.org/"  # the demo page's quick-exit destination
+CONVERSATION_DELETED = "The person deleted this conversation. Nothing of it is kept."
 STORE = "aliada-chat"  # the widget's sessionStorage key
 RIGHTS = {
     "en": "what are my rights here",
@@ -411,6 +413,30 @@ def test_deleting_the_conversation_reaches_the_line(
     assert stored(page)["session"] is None
     with chat_app.app_context():
         assert db.session.scalars(select(Conversation)).all() == []
+
+
+def test_an_operator_watching_a_deleted_conversation_is_told_and_sees_nothing(
+    chromium: Browser, page: Page, chat_app: Flask, chat_url: str
+) -> None:
+    open_chat(page, f"{chat_url}/?lang=en")
+    ask(page, "i want to talk to a real person")
+    with chat_app.app_context():
+        conversation_id = db.session.scalars(select(Conversation.id)).one()
+    console = chromium.new_context().new_page()
+    try:
+        log_in(console, chat_url, new_operator(chat_app, "dora"))
+        console.goto(f"{chat_url}/console/c/{conversation_id}")
+        expect(console.locator("#transcript")).to_contain_text("real person")
+
+        page.get_by_role("button", name=labels("en")["delete"]).click()
+        page.get_by_role("button", name=labels("en")["delete_yes"], exact=True).click()
+        expect(console.get_by_role("alert")).to_have_text(
+            translate("console", CONVERSATION_DELETED, "en")
+        )
+        expect(console.locator("#transcript")).to_have_count(0)
+        expect(console.get_by_text("real person")).to_have_count(0)
+    finally:
+        console.context.close()
 
 
 class PlainSite:
