@@ -9,18 +9,20 @@ from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import delete
 
+from hotline import rasa_trackers
 from hotline.extensions import db
 from hotline.models import Conversation, utcnow
 
 
-def purge_expired() -> int:
-    """Delete conversations silent for longer than the retention period."""
+def purge_expired() -> tuple[int, int]:
+    """Delete conversations silent for longer than the retention period, and
+    Rasa's trackers silent as long. Returns how many of each went."""
     cutoff = utcnow() - timedelta(days=current_app.config["RETENTION_DAYS"])
     result = db.session.execute(
         delete(Conversation).where(Conversation.last_message_at < cutoff)
     )
     db.session.commit()
-    return result.rowcount or 0
+    return result.rowcount or 0, rasa_trackers.purge_silent_since(cutoff)
 
 
 def init_app(app: Flask) -> None:
@@ -33,4 +35,8 @@ def init_app(app: Flask) -> None:
     @app.cli.command("purge")
     def purge() -> None:
         """Delete transcripts older than RETENTION_DAYS (run it daily)."""
-        click.echo(f"deleted {purge_expired()} conversations")
+        conversations, tracker_events = purge_expired()
+        click.echo(
+            f"deleted {conversations} conversations and {tracker_events} events "
+            "of Rasa's trackers"
+        )

@@ -61,6 +61,9 @@ def from_environment() -> dict[str, Any]:
         "CONTACT_ENCRYPTION_KEY": os.environ.get("CONTACT_ENCRYPTION_KEY", ""),
         "RASA_URL": os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
         "RASA_TOKEN": os.environ.get("RASA_TOKEN", ""),
+        # Rasa's tracker store, where the hotline deletes what Rasa kept of a
+        # conversation (hotline.rasa_trackers); `make run` sets it.
+        "TRACKER_STORE_URL": os.environ.get("TRACKER_STORE_URL", ""),
         # Twilio gives up after 15 s; the bot gets this long, the rest is ours.
         "BOT_TIMEOUT_SECONDS": _float("BOT_TIMEOUT_SECONDS", 8.0),
         "HOTLINE_NUMBER": os.environ.get("HOTLINE_NUMBER", "+1 555 0100"),

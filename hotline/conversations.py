@@ -17,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.languages import SUPPORTED_LANGUAGES
-from hotline import contact, handoff, hours, metrics, texts
+from hotline import contact, handoff, hours, metrics, rasa_trackers, texts
 from hotline.bot_client import BotClient, BotUnavailable, Handoff
 from hotline.extensions import db
 from hotline.models import (
@@ -235,6 +235,7 @@ def forget_transcript(conversation: Conversation) -> None:
     Rasa gets a fresh conversation id."""
     for message in list(conversation.messages):
         db.session.delete(message)
+    forget_tracker(conversation)
     conversation.rasa_sender = new_rasa_sender()
     conversation.handoff_reason = None
     record_event(conversation, "data_deleted")
@@ -270,11 +271,27 @@ def replies_to(provider_id: str) -> list[str]:
     return list(db.session.scalars(query.order_by(Message.id)))
 
 
-def stored_at(provider_id: str) -> datetime | None:
-    """When a delivery was first stored (None: never, or deleted since)."""
+def sent_to_bot_at(provider_id: str) -> datetime | None:
+    """When a delivery that went to the bot was stored (None: it did not go
+    to the bot, as while people have the conversation, or it is gone)."""
     return db.session.scalar(
-        select(Message.created_at).where(Message.provider_id == provider_id)
+        select(Message.created_at).where(
+            Message.provider_id == provider_id,
+            Message.status == MessageStatus.ANSWERED,
+        )
     )
+
+
+def forget_tracker(conversation: Conversation) -> None:
+    """Rasa's copy of the conversation goes too. Failing here must not fail the
+    person's turn: the retention purge deletes what is left."""
+    try:
+        rasa_trackers.forget(conversation.rasa_sender)
+    except SQLAlchemyError:
+        log.warning(
+            "conversation %s: Rasa's tracker could not be deleted now",
+            pseudonym(conversation.key),
+        )
 
 
 def delete_conversation(channel: str, address: str) -> None:
@@ -282,6 +299,12 @@ def delete_conversation(channel: str, address: str) -> None:
     operators' queue and console at once (messages, events and notes follow by
     ON DELETE CASCADE)."""
     key = conversation_key(channel, address)
+    conversation = db.session.scalar(
+        select(Conversation).where(Conversation.key == key)
+    )
+    if conversation is not None:
+        # First Rasa's copy: if that fails, the person is told and can try again.
+        rasa_trackers.forget(conversation.rasa_sender)
     result = db.session.execute(delete(Conversation).where(Conversation.key == key))
     db.session.commit()
     deleted = bool(result.rowcount)

@@ -96,8 +96,8 @@ def replay(provider_id: str) -> list[str]:
     take, rather than answer nothing and lose it."""
     patience = timedelta(seconds=current_app.config["BOT_TIMEOUT_SECONDS"] + 1)
     while not (texts := conversations.replies_to(provider_id)):
-        stored = conversations.stored_at(provider_id)
-        if stored is None or utcnow() - stored > patience:
+        asked = conversations.sent_to_bot_at(provider_id)
+        if asked is None or utcnow() - asked > patience:
             return []
         db.session.rollback()  # end the read, to see the first delivery's commit
         time.sleep(REPLAY_POLL_SECONDS)

@@ -108,8 +108,13 @@ def app(tmp_path: Path) -> Flask:
 
 @pytest.fixture
 def app_with_bot(tmp_path: Path, bot_stack: Stack) -> Flask:
-    """The hotline in front of the real Rasa and action server."""
-    return make_app(tmp_path, RASA_URL=bot_stack.config.rasa_url)
+    """The hotline in front of the real Rasa and action server (and able to
+    delete from its tracker store, as under `make run`)."""
+    return make_app(
+        tmp_path,
+        RASA_URL=bot_stack.config.rasa_url,
+        TRACKER_STORE_URL=bot_stack.config.tracker_store_url,
+    )
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from bot_texts import bot_says
 from conftest import Twilio, message_bodies
 from flask import Flask
 from sqlalchemy import select
+from test_rasa_trackers import senders_in
 
 from hotline.extensions import db
 from hotline.models import Conversation, Message
@@ -70,9 +71,14 @@ def test_slash_commands_cannot_reset_the_conversation(app_with_bot: Flask) -> No
     assert bot_says("utter_shelter_info", "en") not in body
 
 
-def test_delete_my_data_erases_the_transcript(app_with_bot: Flask) -> None:
+def test_delete_my_data_erases_the_transcript_and_rasas_tracker(
+    app_with_bot: Flask,
+) -> None:
     twilio = Twilio(app_with_bot.test_client())
     twilio.sms("hello")
+    rasa_knew_it_as = conversation_of(app_with_bot).rasa_sender
+    trackers = app_with_bot.config["TRACKER_STORE_URL"]
+    assert rasa_knew_it_as in senders_in(trackers)
     twilio.sms("delete my data")
     [done] = message_bodies(twilio.sms("yes"))
     assert done == bot_says("utter_delete_done", "en")
@@ -82,6 +88,8 @@ def test_delete_my_data_erases_the_transcript(app_with_bot: Flask) -> None:
             select(Message).where(Message.conversation_id == conversation.id)
         ).all()
     assert left == []
+    assert conversation.rasa_sender != rasa_knew_it_as
+    assert rasa_knew_it_as not in senders_in(trackers)
 
 
 def test_the_questions_stop_with_0_and_the_line_stays_subscribed(

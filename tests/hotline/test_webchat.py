@@ -19,8 +19,15 @@ from sqlalchemy import func, select
 from hotline import conversations, texts
 from hotline.bot_client import BotClient, BotTurn, Handoff
 from hotline.extensions import db
-from hotline.models import Conversation, ConversationEvent, Message, MessageStatus
+from hotline.models import (
+    Channel,
+    Conversation,
+    ConversationEvent,
+    Message,
+    MessageStatus,
+)
 from hotline.privacy import conversation_key
+from hotline.webchat import routes
 from hotline.webchat.routes import answer
 from hotline.webchat.sessions import looks_random
 
@@ -408,6 +415,33 @@ def test_a_retry_that_overtakes_the_first_delivery_waits_for_its_answer(
     assert answers["retry"] == answers["first"]
     assert answers["retry"]["replies"] == [{"text": "you said help", "buttons": []}]
     assert [m.text for m in incoming_messages(app)] == ["help"]
+
+
+def test_a_retry_of_a_message_for_the_team_does_not_hold_the_line(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a message the bot is still answering is waited for: one that went to
+    the operators will never get a bot reply, so its retry is answered at once."""
+    session_id = new_session(client)
+    with app.app_context():
+        conversation = conversations.find_or_start(Channel.WEBCHAT, session_id)
+        conversations.request_person(conversation, "request_human", "normal")
+        db.session.commit()
+    fields = {
+        "session_id": session_id,
+        "text": "hello?",
+        "client_message_id": CLIENT_ID,
+    }
+    assert send(client, **fields).status_code == 200
+
+    def no_waiting(seconds: float) -> None:
+        raise AssertionError("the retry waited for a bot reply that cannot come")
+
+    monkeypatch.setattr(routes.time, "sleep", no_waiting)
+    retry = send(client, **fields)
+    assert retry.status_code == 200
+    assert retry.json["replies"] == []
+    assert [m.text for m in incoming_messages(app)] == ["hello?"]
 
 
 def test_without_a_client_message_id_every_request_is_a_new_message(

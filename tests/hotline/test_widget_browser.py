@@ -19,6 +19,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Route
 from sqlalchemy import select
 from test_handoff_flow import take_over
+from test_rasa_trackers import senders_in
 from test_webchat_bot import response_text
 
 from bot.catalogs import translate
@@ -67,7 +68,11 @@ def labels(language: str) -> dict[str, str]:
 
 @pytest.fixture
 def chat_app(tmp_path: Path, bot_stack: Stack) -> Flask:
-    return make_app(tmp_path, RASA_URL=bot_stack.config.rasa_url)
+    return make_app(
+        tmp_path,
+        RASA_URL=bot_stack.config.rasa_url,
+        TRACKER_STORE_URL=bot_stack.config.tracker_store_url,
+    )
 
 
 @pytest.fixture
@@ -350,6 +355,26 @@ def test_a_320_px_phone_with_large_text(chromium: Browser, chat_url: str) -> Non
         context.close()
 
 
+def test_without_constructed_stylesheets_the_styles_pass_a_strict_policy(
+    page: Page, chat_url: str
+) -> None:
+    """Older Safari lacks constructed stylesheets: the widget writes a <style>,
+    which the demo page's Content-Security-Policy allows by its hash alone."""
+    page.add_init_script(
+        "delete CSSStyleSheet.prototype.replaceSync;"
+        "window.violations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " (event) => window.violations.push(event.violatedDirective));"
+    )
+    page.goto(f"{chat_url}/?lang=en")
+    page.locator("#aliada-chat[data-ready]").wait_for(state="attached")
+    launcher = page.locator(".launcher")
+    assert launcher.evaluate("(b) => getComputedStyle(b).backgroundColor") == (
+        "rgb(31, 95, 139)"  # the default colour, #1f5f8b: styled
+    )
+    assert page.evaluate("window.violations") == []
+
+
 def test_a_network_drop_loses_and_doubles_nothing(
     page: Page, chat_app: Flask, chat_url: str
 ) -> None:
@@ -397,6 +422,10 @@ def test_deleting_the_conversation_reaches_the_line(
     open_chat(page, f"{chat_url}/?lang=es")
     shown = labels("es")
     ask(page, RIGHTS["es"])
+    with chat_app.app_context():
+        rasa_knew_it_as = db.session.scalars(select(Conversation.rasa_sender)).one()
+    trackers = chat_app.config["TRACKER_STORE_URL"]
+    assert rasa_knew_it_as in senders_in(trackers)
     page.get_by_role("button", name=shown["delete"]).click()
     question = page.get_by_role("group", name=shown["delete_question"])
     expect(question).to_be_visible()
@@ -413,6 +442,7 @@ def test_deleting_the_conversation_reaches_the_line(
     assert stored(page)["session"] is None
     with chat_app.app_context():
         assert db.session.scalars(select(Conversation)).all() == []
+    assert rasa_knew_it_as not in senders_in(trackers)  # Rasa's copy went too
 
 
 def test_an_operator_watching_a_deleted_conversation_is_told_and_sees_nothing(

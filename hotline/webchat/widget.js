@@ -18,7 +18,7 @@
   if (!script || document.getElementById("aliada-chat")) return;
 
   const data = script.dataset;
-  const HOTLINE = (data.hotline || new URL(script.src, location.href).origin).replace(/\/+$/, "");
+  const HOTLINE = new URL(data.hotline || script.src, location.href).origin;
   const API = HOTLINE + "/webchat/api/v1";
   const LANGUAGES = SETTINGS.languages || ["en"];
   const ALIASES = { quz: "qu", quy: "qu", qub: "qu", gug: "gn", grn: "gn", hat: "ht" };
@@ -30,14 +30,19 @@
   const POLL_IDLE = 15000;
   const RETRY_MAX = 15000;
   const ESC_WINDOW = 1500;
+  const MAX_SERVER_ERRORS = 5; // then the message is "not sent", not retried forever
+  const SESSION_IDLE = 30 * 60 * 1000; // a stored session older than this is not picked up
   const NOTICE_FOR_STATUS = { 403: "refused", 413: "too_long" }; // answers no retry mends
 
   const state = {
     session: loadSession(), // {id, after}
+    withPeople: false, // a hand-off happened: operators may write, so poll often
     language: null,
     texts: null, // {labels, languages, numbers}
     outbox: [], // messages not yet answered, in order: {clientId, text, node}
-    sending: false,
+    inFlight: null, // the message being sent (a promise)
+    deleting: false,
+    picked: null, // a language the person picked, sent with their next message
     polling: false,
     failures: 0,
     epoch: 0, // bumped when the conversation is forgotten
@@ -66,8 +71,20 @@
     if (state.gone) return;
     build();
     window.addEventListener("online", () => retryNow());
+    // A page kept for the Back button must not show the conversation again.
+    window.addEventListener("pagehide", () => {
+      if (!ui) return;
+      clearTranscript();
+      state.open = false;
+      ui.panel.hidden = true;
+      ui.bar.hidden = false;
+    });
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted && ui && state.session) note("continued");
+    });
     document.addEventListener("visibilitychange", () => schedulePoll());
     if (state.session) {
+      state.withPeople = true; // it may have been handed off before the reload
       note("continued");
       schedulePoll(0);
     }
@@ -153,47 +170,59 @@
     return state.session;
   }
 
-  /* Messages go out one at a time, in order; one that fails for the network is
-   * sent again with the same client id, so the line answers it once. */
+  /* Messages go out one at a time, in order. One that fails for the network
+   * is sent again with the same client id, so the line answers it once. */
   async function pump() {
-    if (state.sending || state.gone || !state.outbox.length) return;
-    state.sending = true;
+    if (state.inFlight || state.deleting || state.gone || !state.outbox.length) return;
     clearTimeout(state.timers.retry);
+    showTyping(true);
+    state.inFlight = sendFirst();
+    const retryIn = await state.inFlight;
+    state.inFlight = null;
+    showTyping(false);
+    if (state.gone) return;
+    if (retryIn) state.timers.retry = setTimeout(pump, retryIn);
+    else pump();
+  }
+
+  /* Sends the first waiting message; resolves to the delay before trying it
+   * again, or 0 when it is done with (answered, or refused for good). */
+  async function sendFirst() {
     const epoch = state.epoch;
     const item = state.outbox[0];
-    showTyping(true);
-    let retryIn = 0;
     try {
       const session = await ensureSession();
+      if (epoch !== state.epoch) return 0;
       const answer = await call(
         "POST",
         "/messages",
-        { session_id: session.id, text: item.text, language: state.language, client_message_id: item.clientId },
+        { session_id: session.id, text: item.text, language: item.language, client_message_id: item.clientId },
         SEND_TIMEOUT,
       );
-      if (epoch !== state.epoch) return;
+      if (epoch !== state.epoch) return 0;
       state.outbox.shift();
       setPending(item.node, null);
       connected();
-      await follow(answer.language);
-      showReplies(answer.replies);
+      if (answer.handoff && !state.withPeople) {
+        state.withPeople = true;
+        schedulePoll();
+      }
+      if (!state.picked) await follow(answer.language);
+      if (epoch === state.epoch) showReplies(answer.replies);
+      return 0;
     } catch (error) {
-      if (epoch !== state.epoch || state.gone) return;
-      if (retryable(error)) {
+      if (epoch !== state.epoch || state.gone) return 0;
+      const serverFault = error instanceof HttpError;
+      if (retryable(error) && !(serverFault && ++item.serverErrors >= MAX_SERVER_ERRORS)) {
         state.failures += 1;
         problem();
-        retryIn = backoff(state.failures);
-      } else {
-        state.outbox.shift();
-        setPending(item.node, "not_sent");
-        showNotice(NOTICE_FOR_STATUS[error.status] || "failed", error.status === 403);
+        return backoff(state.failures);
       }
-    } finally {
-      state.sending = false;
-      showTyping(false);
+      state.outbox.shift();
+      setPending(item.node, "not_sent");
+      showNotice(NOTICE_FOR_STATUS[error.status] || "failed", error.status === 403);
+      return 0;
     }
-    if (retryIn) state.timers.retry = setTimeout(pump, retryIn);
-    else pump();
   }
 
   function retryNow() {
@@ -203,29 +232,30 @@
   }
 
   /* Replies from people (operators, the line) arrive by polling, faster while
-   * the chat is open and in view. */
+   * the chat is open and in view after a hand-off. */
   function schedulePoll(delay) {
     clearTimeout(state.timers.poll);
     if (!state.session || state.gone) return;
-    const every = state.open && !document.hidden ? POLL_OPEN : POLL_IDLE;
+    const every = state.open && state.withPeople && !document.hidden ? POLL_OPEN : POLL_IDLE;
     state.timers.poll = setTimeout(poll, delay === undefined ? every : delay);
   }
 
   async function poll() {
     const session = state.session;
-    if (!session || state.polling) return;
+    if (!session || state.polling || state.gone) return;
     state.polling = true;
     let delay;
     try {
       const result = await call("POST", "/replies", { session_id: session.id, after: session.after }, 15000);
-      if (session !== state.session) return;
       const fresh = result.messages.filter((message) => message.id > session.after);
-      if (fresh.length) await follow(result.language);
+      if (fresh.length && !state.picked) await follow(result.language);
+      if (session !== state.session) return;
       for (const message of fresh) {
         addMessage(message.from === "operator" ? "operator" : "bot", message.text);
         session.after = message.id;
       }
       if (fresh.length) {
+        state.withPeople = true;
         saveSession();
         if (!state.open) showUnread(true);
       }
@@ -237,41 +267,49 @@
       delay = backoff(state.failures);
     } finally {
       state.polling = false;
+      schedulePoll(delay); // for whichever conversation is current now
     }
-    schedulePoll(delay);
   }
 
+  /* The line erases the conversation first; only then does this page. The
+   * message on its way is let finish (its answer belongs to what is erased),
+   * and nothing new goes out meanwhile. */
   async function deleteConversation() {
+    state.deleting = true;
+    clearTimeout(state.timers.retry);
+    setComposing(false);
     ui.confirmYes.disabled = true;
-    stopSending();
+    let deleted = false;
     try {
+      if (state.inFlight) await state.inFlight;
       if (state.session) await call("DELETE", "/sessions", { session_id: state.session.id }, 15000);
       forget();
-      for (const node of [...ui.log.children]) if (node !== ui.intro) node.remove();
+      clearTranscript();
       ui.confirm.hidden = true;
       hideNotice();
       note("deleted");
-      ui.input.focus();
+      deleted = true;
     } catch (error) {
       showNotice("delete_failed");
     } finally {
+      state.deleting = false;
       ui.confirmYes.disabled = false;
+      setComposing(true);
+      (deleted ? ui.input : ui.confirmYes).focus();
+      pump();
     }
-  }
-
-  /* Messages not yet answered are dropped, and answers on their way ignored. */
-  function stopSending() {
-    state.epoch += 1;
-    state.outbox = [];
-    clearTimeout(state.timers.retry);
   }
 
   /* Forget the conversation in this browser: nothing left in memory or storage. */
   function forget() {
-    stopSending();
+    state.epoch += 1;
     state.session = null;
+    state.outbox = [];
+    state.picked = null;
+    state.withPeople = false;
     state.failures = 0;
     clearTimeout(state.timers.poll);
+    clearTimeout(state.timers.retry);
     saveSession();
   }
 
@@ -285,6 +323,8 @@
     try {
       document.body.style.visibility = "hidden";
       document.title = "";
+      // The neutral site is not told which page the person was on.
+      document.head.append(h("meta", { name: "referrer", content: "no-referrer" }));
     } catch (error) {
       /* the page goes anyway */
     }
@@ -316,9 +356,10 @@
   function loadSession() {
     try {
       const saved = JSON.parse(storage().getItem(STORE));
-      if (saved && /^[A-Za-z0-9_-]{32,128}$/.test(saved.id)) {
+      if (saved && /^[A-Za-z0-9_-]{32,128}$/.test(saved.id) && Date.now() - saved.at < SESSION_IDLE) {
         return { id: saved.id, after: Number(saved.after) || 0, language: saved.language };
       }
+      storage().removeItem(STORE); // too old to pick up again, or unusable
     } catch (error) {
       /* nothing usable */
     }
@@ -329,7 +370,7 @@
     try {
       if (state.session) {
         const { id, after } = state.session;
-        storage().setItem(STORE, JSON.stringify({ id, after, language: state.language }));
+        storage().setItem(STORE, JSON.stringify({ id, after, language: state.language, at: Date.now() }));
       } else {
         storage().removeItem(STORE);
       }
@@ -376,7 +417,7 @@
     );
     const select = h("select", { id: "aliada-language", onchange: onLanguagePicked });
     for (const { code, name } of state.texts.languages) select.append(h("option", { value: code, lang: code }, name));
-    const intro = h("p", { class: "intro", "data-l": "welcome" });
+    const intro = h("p", { class: "intro" });
     const log = h("div", { class: "log", role: "log", "aria-labelledby": "aliada-title", tabindex: "0" }, intro);
     const input = h("textarea", {
       id: "aliada-input",
@@ -384,18 +425,16 @@
       maxlength: "4000",
       "data-l-placeholder": "placeholder",
       onkeydown: (event) => {
-        if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-          event.preventDefault();
-          form.requestSubmit();
-        }
+        if (event.key === "Enter" && !event.shiftKey && !event.isComposing) onSubmit(event);
       },
     });
+    const sendButton = h("button", { type: "submit", class: "send", "data-l": "send" });
     const form = h(
       "form",
       { class: "compose", onsubmit: onSubmit },
       h("label", { for: "aliada-input", class: "sr-only", "data-l": "message" }),
       input,
-      h("button", { type: "submit", class: "send", "data-l": "send" }),
+      sendButton,
     );
     const confirmYes = h("button", { type: "button", class: "danger", "data-l": "delete_yes", onclick: deleteConversation });
     const deleteButton = h("button", {
@@ -475,6 +514,7 @@
       log,
       intro,
       input,
+      send: sendButton,
       confirm,
       confirmYes,
       typing: panel.querySelector(".typing"),
@@ -492,14 +532,16 @@
     for (const node of ui.shadow.querySelectorAll("[data-l-label]")) node.setAttribute("aria-label", label(node.dataset.lLabel));
     for (const node of ui.shadow.querySelectorAll("[data-l-title]")) node.title = label(node.dataset.lTitle);
     ui.input.placeholder = label("placeholder");
+    ui.intro.replaceChildren(...linked(label("welcome"))); // the emergency number, tappable
     ui.select.value = state.language;
-    if (state.notice) showNotice(state.notice.key, state.notice.lasting);
+    renderNotice();
   }
 
   async function onLanguagePicked() {
     const wanted = ui.select.value;
     try {
       await useLanguage(wanted);
+      state.picked = wanted;
     } catch (error) {
       ui.select.value = state.language;
       showNotice("reconnecting");
@@ -518,7 +560,14 @@
     clearSuggestions();
     const node = addMessage("you", text);
     setPending(node, "sending");
-    state.outbox.push({ clientId: randomId(), text, node });
+    // The language goes with a new conversation's first message (the page's or
+    // the browser's, a better guess than "hola" alone) and after a pick;
+    // otherwise the bot follows the language the person writes in.
+    const first = !state.session && !state.outbox.length;
+    const language = state.picked || (first ? state.language : null);
+    state.outbox.push({ clientId: randomId(), text, node, language, serverErrors: 0 });
+    state.picked = null;
+    saveSession();
     pump();
   }
 
@@ -611,13 +660,27 @@
   }
 
   function showNotice(key, lasting = false) {
+    if (state.notice && state.notice.key === key) return; // not read out again
     state.notice = { key, lasting };
-    ui.notice.replaceChildren(h("p", {}, ...linked(label(key))));
+    renderNotice();
+  }
+
+  function renderNotice() {
+    ui.notice.replaceChildren(...(state.notice ? [h("p", {}, ...linked(label(state.notice.key)))] : []));
   }
 
   function hideNotice() {
     state.notice = null;
-    ui.notice.replaceChildren();
+    renderNotice();
+  }
+
+  function clearTranscript() {
+    for (const node of [...ui.log.children]) if (node !== ui.intro) node.remove();
+  }
+
+  function setComposing(on) {
+    ui.input.disabled = !on;
+    ui.send.disabled = !on;
   }
 
   /* Web addresses and phone numbers become links; everything else stays text. */
@@ -671,7 +734,7 @@
 .root * { box-sizing: border-box; font: inherit; }
 .sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 button, select, textarea { min-height: 2.75em; border-radius: .5em; }
-button { cursor: pointer; padding: .4em .9em; border: 2px solid transparent; min-width: 0; overflow-wrap: anywhere; }
+button { cursor: pointer; padding: .4em .9em; border: 2px solid transparent; min-width: 0; word-break: break-word; overflow-wrap: anywhere; }
 :focus-visible { outline: 3px solid #111; outline-offset: 2px; box-shadow: 0 0 0 5px #fff; }
 .bar { position: fixed; right: 1em; bottom: 1em; z-index: 2147483000; display: flex; gap: .5em; max-width: calc(100vw - 2em); flex-wrap: wrap; justify-content: flex-end; }
 .launcher { background: var(--c); color: var(--on); font-weight: 700; box-shadow: 0 2px 8px rgba(0,0,0,.3); position: relative; }
@@ -693,7 +756,7 @@ select { padding: .2em .4em; border: 1px solid #6b7280; background: #fff; color:
 .log { flex: 1 0 8em; overflow-y: auto; padding: .75em; display: flex; flex-direction: column; gap: .5em; }
 .intro, .note { margin: 0; color: #374151; font-size: .95em; }
 .message { max-width: 85%; padding: .5em .75em; border-radius: .75em; background: #eef1f4; color: #1b1b1b; align-self: flex-start; }
-.message p { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.message p { margin: 0; white-space: pre-wrap; word-break: break-word; overflow-wrap: anywhere; }
 .message a { color: inherit; }
 .message.you { align-self: flex-end; background: var(--c); color: var(--on); }
 .message.operator { background: #fff4d6; border-left: 4px solid #7a4f00; }
@@ -714,7 +777,7 @@ select { padding: .2em .4em; border: 1px solid #6b7280; background: #fff; color:
 .compose { display: flex; flex-wrap: wrap; gap: .5em; padding: .5em .75em; border-top: 1px solid #d1d5db; }
 textarea { flex: 1 1 10em; min-width: 0; resize: none; padding: .4em .5em; border: 1px solid #6b7280; color: #1b1b1b; background: #fff; }
 .send { background: var(--c); color: var(--on); font-weight: 700; }
-@media (max-width: 30em) { .panel { inset: 0; width: auto; height: auto; border-radius: 0; border: 0; } }
+@media (max-width: 30em) { .panel { top: 0; right: 0; bottom: 0; left: 0; width: auto; height: auto; border-radius: 0; border: 0; } }
 `;
 
   document.addEventListener("keydown", onEscape, true);
