@@ -7,8 +7,8 @@ the real Rasa and action server, which this module starts itself:
     mark, counted from the start of navigation;
 (c) send to answer shown: a question sent through the widget's form until the
     bot's answer is in the page, timed in the page; side by side, the same
-    questions sent straight to ``POST /webchat/api/v1/messages``, so the
-    widget's own share shows.
+    questions sent straight to ``POST /webchat/api/v1/messages``, in turn with
+    the widget's, so the widget's own share shows.
 
 ``python -m hotline.measure_widget`` (needs Chromium at /usr/bin/chromium, the
 ``browser`` extra and a trained model: ``make measure-widget``).
@@ -104,39 +104,34 @@ def ready_times(browser, base: str, count: int) -> list[float]:
     return times
 
 
-def widget_answer_times(browser, base: str, count: int) -> list[float]:
+def answer_times(browser, base: str, count: int) -> tuple[list[float], list[float]]:
+    """Each question through the widget, then straight to the API, in turn, so
+    the machine's noise falls on both alike."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{base}/?lang=en")
     page.locator("#aliada-chat[data-ready]").wait_for(state="attached")
     page.locator(".launcher").click()
     page.evaluate(SEND_AND_WAIT, "hello")  # the session exists before timing
-    times = [
-        page.evaluate(SEND_AND_WAIT, question) / 1000
-        for question in itertools.islice(itertools.cycle(QUESTIONS), count)
-    ]
-    context.close()
-    return times
-
-
-def api_answer_times(base: str, count: int) -> list[float]:
     with requests.Session() as http:
         session_id = http.post(f"{base}/webchat/api/v1/sessions", timeout=10).json()[
             "session_id"
         ]
         body = {"session_id": session_id, "text": "hello", "language": "en"}
         http.post(f"{base}/webchat/api/v1/messages", json=body, timeout=30)
-        times = []
+        widget, api = [], []
         for question in itertools.islice(itertools.cycle(QUESTIONS), count):
+            widget.append(page.evaluate(SEND_AND_WAIT, question) / 1000)
             start = time.perf_counter()
             answer = http.post(
                 f"{base}/webchat/api/v1/messages",
                 json={**body, "text": question},
                 timeout=30,
             )
-            times.append(time.perf_counter() - start)
+            api.append(time.perf_counter() - start)
             answer.raise_for_status()
-    return times
+    context.close()
+    return widget, api
 
 
 def report(name: str, values: list[float]) -> None:
@@ -175,14 +170,16 @@ def main(argv: list[str] | None = None) -> int:
                         "(b) page load to widget ready",
                         ready_times(browser, base, args.samples),
                     )
-                    widget = widget_answer_times(browser, base, args.samples)
+                    widget, api = answer_times(browser, base, args.samples)
                 finally:
                     browser.close()
-                api = api_answer_times(base, args.samples)
                 report("(c) send to answer shown, in the widget", widget)
                 report("    the same questions, API only", api)
-                share = statistics.median(widget) - statistics.median(api)
-                print(f"    the widget's share of the median: {share * 1000:+.0f} ms")
+                shares = [w - a for w, a in zip(widget, api, strict=True)]
+                print(
+                    "    the widget's share (median of the paired differences): "
+                    f"{statistics.median(shares) * 1000:+.0f} ms"
+                )
         finally:
             stack.stop()
     return 0
