@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from browser import Page, expect, screenshot  # skips without Chromium
 from conftest import make_app
 from flask import Flask
@@ -30,6 +31,14 @@ from hotline.models import Channel, Conversation, Message
 from hotline.webchat.labels import widget_labels
 
 pytest_plugins = ["browser"]
+
+WCAG_AA = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+    },
+    "resultTypes": ["violations"],
+}
 
 NUMBERS = {"emergency": "911", "hotline": "+1 555 0100"}  # make_app's
 EXIT_URL = "https://www.wikipedia.org/"  # the demo page's quick-exit destination
@@ -328,6 +337,30 @@ def test_roles_labels_and_contrast(page: Page, chat_url: str) -> None:
         for element in page.locator(f"#aliada-chat {selector}").all():
             if element.is_visible():
                 assert element.evaluate(CONTRAST) >= 4.5, selector
+
+
+def test_axe_finds_no_wcag_violations_closed_open_and_in_conversation(
+    chromium: Browser, chat_url: str
+) -> None:
+    """axe-core (bundled with axe-playwright-python, run offline) on the WCAG 2.x
+    A and AA rules, through the widget's shadow root. The page's policy is
+    bypassed only so axe itself can run."""
+    context = chromium.new_context(bypass_csp=True)
+    page = context.new_page()
+    axe = Axe()
+    try:
+        page.goto(f"{chat_url}/?lang=es")
+        page.locator("#aliada-chat[data-ready]").wait_for(state="attached")
+        audits = {"closed": axe.run(page, options=WCAG_AA)}
+        page.locator(".launcher").click()
+        audits["open"] = axe.run(page, options=WCAG_AA)
+        ask(page, "hola")
+        page.get_by_role("button", name=labels("es")["delete"]).click()
+        audits["conversation"] = axe.run(page, options=WCAG_AA)
+        for state, audit in audits.items():
+            assert audit.violations_count == 0, (state, audit.generate_report())
+    finally:
+        context.close()
 
 
 def test_a_320_px_phone_with_large_text(chromium: Browser, chat_url: str) -> None:
