@@ -15,7 +15,9 @@
 
   const SETTINGS = /*SETTINGS*/{};
   const script = document.currentScript;
-  if (!script || document.getElementById("aliada-chat")) return;
+  const LOADED = Symbol.for("aliada-chat"); // one widget, however many tags
+  if (!script || document[LOADED]) return;
+  document[LOADED] = true;
 
   const data = script.dataset;
   const HOTLINE = new URL(data.hotline || script.src, location.href).origin;
@@ -67,6 +69,9 @@
       } catch (error) {
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
+    }
+    if (document.readyState === "loading") {
+      await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
     }
     if (state.gone) return;
     build();
@@ -777,6 +782,7 @@ select { padding: .2em .4em; border: 1px solid #6b7280; background: #fff; color:
 .compose { display: flex; flex-wrap: wrap; gap: .5em; padding: .5em .75em; border-top: 1px solid #d1d5db; }
 textarea { flex: 1 1 10em; min-width: 0; resize: none; padding: .4em .5em; border: 1px solid #6b7280; color: #1b1b1b; background: #fff; }
 .send { background: var(--c); color: var(--on); font-weight: 700; }
+@media print { .root { display: none; } }
 @media (max-width: 30em) { .panel { top: 0; right: 0; bottom: 0; left: 0; width: auto; height: auto; border-radius: 0; border: 0; } }
 `;
 

@@ -333,6 +333,13 @@ def test_roles_labels_and_contrast(page: Page, chat_url: str) -> None:
         """(host) => [...host.shadowRoot.querySelectorAll('button')].every(
              (b) => (b.getAttribute('aria-label') || b.textContent).trim())"""
     )
+    # Pasted twice by mistake, it is still one widget.
+    page.add_script_tag(url=f"{chat_url}/webchat/widget.js")
+    expect(page.locator("#aliada-chat")).to_have_count(1)
+    # A printed page does not carry the conversation.
+    page.emulate_media(media="print")
+    expect(dialog).to_be_hidden()
+    page.emulate_media(media="screen")
     for selector in READABLE:
         for element in page.locator(f"#aliada-chat {selector}").all():
             if element.is_visible():
