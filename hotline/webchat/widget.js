@@ -41,7 +41,7 @@
     withPeople: false, // a hand-off happened: operators may write, so poll often
     language: null,
     texts: null, // {labels, languages, numbers}
-    outbox: [], // messages not yet answered, in order: {clientId, text, node}
+    outbox: [], // messages not yet answered, in order: {clientId, text, node, language, serverErrors}
     inFlight: null, // the message being sent (a promise)
     deleting: false,
     picked: null, // a language the person picked, sent with their next message
