@@ -9,6 +9,7 @@ sleeps a fixed time.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import time
 import urllib.error
@@ -164,3 +165,29 @@ def _answers(url: str) -> bool:
             return response.status == 200
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return False
+
+
+def free_port() -> int:
+    """A port nothing listens on now (for tests and measurements)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_on_free_ports(model: Path, folder: Path) -> Stack:
+    """The action server and Rasa with ``model`` on free ports, trackers and
+    log in ``folder``; returns once both answer (stopped again if they fail)."""
+    config = StackConfig(
+        model=model,
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        tracker_store_url=f"sqlite:///{folder / 'trackers.db'}",
+    )
+    stack = Stack(config, log=(folder / "stack.log").open("wb"))
+    stack.start()
+    try:
+        stack.wait_ready()
+    except Exception:
+        stack.stop()
+        raise
+    return stack

@@ -20,7 +20,6 @@ import argparse
 import gzip
 import itertools
 import logging
-import socket
 import statistics
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import requests
 
-from bot.stack import ROOT, Stack, StackConfig
+from bot.stack import ROOT, start_on_free_ports
 from hotline.measure_console import CHROMIUM, launch_chromium, measurement_app, serving
 
 MODEL = ROOT / "models" / "aliada.tar.gz"
@@ -61,25 +60,6 @@ SEND_AND_WAIT = """async (text) => {
   root.querySelector('form').requestSubmit();
   return (await shown) - start;
 }"""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_bot(folder: Path) -> Stack:
-    config = StackConfig(
-        model=MODEL,
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        tracker_store_url=f"sqlite:///{folder / 'trackers.db'}",
-    )
-    stack = Stack(config, log=(folder / "stack.log").open("wb"))
-    stack.start()
-    stack.wait_ready()
-    return stack
 
 
 def size(base: str) -> tuple[int, int]:
@@ -155,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="aliada-measure-") as folder:
-        stack = start_bot(Path(folder))
+        stack = start_on_free_ports(MODEL, Path(folder))
         try:
             app = measurement_app(Path(folder))
             app.config["RASA_URL"] = stack.config.rasa_url

@@ -8,7 +8,6 @@ stack they start runs in the bot environment, as in production.
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from twilio.request_validator import RequestValidator
 
-from bot.stack import ROOT, Stack, StackConfig
+from bot.stack import ROOT, Stack, start_on_free_ports
 from hotline import create_app
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -33,30 +32,11 @@ POSTGRES_URL = os.environ.get(
 MODEL = ROOT / "models" / "aliada.tar.gz"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_bot_stack(folder: Path) -> Stack:
     """The real action server and Rasa with the trained model, on free ports."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make model` first")
-    config = StackConfig(
-        model=MODEL,
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        tracker_store_url=f"sqlite:///{folder / 'trackers.db'}",
-    )
-    stack = Stack(config, log=(folder / "stack.log").open("wb"))
-    stack.start()
-    try:
-        stack.wait_ready()
-    except Exception:
-        stack.stop()
-        raise
-    return stack
+    return start_on_free_ports(MODEL, folder)
 
 
 @pytest.fixture(scope="session")

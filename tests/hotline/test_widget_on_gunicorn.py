@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from browser import Page, expect  # skips without Chromium
-from conftest import AUTH_TOKEN, free_port
+from conftest import AUTH_TOKEN
 from test_webchat_bot import response_text
 from test_widget_browser import EXIT_URL, RIGHTS, ask, bot_texts, open_chat, stored
 
-from bot.stack import HOTLINE_BIN, Stack
+from bot.stack import HOTLINE_BIN, Stack, free_port
 
 pytest_plugins = ["browser"]
 

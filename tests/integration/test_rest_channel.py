@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -19,18 +18,12 @@ from typing import Any
 import pytest
 
 from bot.catalogs import translate
-from bot.stack import ROOT, Stack, StackConfig
+from bot.stack import ROOT, Stack, StackConfig, free_port
 
 REQUIRE_SERVICES = os.environ.get("ALIADA_REQUIRE_SERVICES") == "1"
 POSTGRES_URL = os.environ.get(
     "ALIADA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_stack(model: Path, log_path: Path, **overrides: Any) -> Stack:
