@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT_BIN = Path(os.environ.get("ALIADA_BOT_BIN", ROOT / ".venv" / "bot" / "bin"))
@@ -174,14 +174,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_on_free_ports(model: Path, folder: Path) -> Stack:
-    """The action server and Rasa with ``model`` on free ports, trackers and
-    log in ``folder``; returns once both answer (stopped again if they fail)."""
+def start_on_free_ports(model: Path, folder: Path, **overrides: Any) -> Stack:
+    """The action server and Rasa with ``model`` on free ports, trackers (unless
+    ``overrides`` name another store) and log in ``folder``; returns once both
+    answer (stopped again if they fail)."""
+    settings: dict[str, Any] = {
+        "tracker_store_url": f"sqlite:///{folder / 'trackers.db'}",
+        **overrides,
+    }
     config = StackConfig(
-        model=model,
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        tracker_store_url=f"sqlite:///{folder / 'trackers.db'}",
+        model=model, rasa_port=free_port(), actions_port=free_port(), **settings
     )
     stack = Stack(config, log=(folder / "stack.log").open("wb"))
     stack.start()

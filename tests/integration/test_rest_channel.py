@@ -18,30 +18,12 @@ from typing import Any
 import pytest
 
 from bot.catalogs import translate
-from bot.stack import ROOT, Stack, StackConfig, free_port
+from bot.stack import ROOT, Stack, start_on_free_ports
 
 REQUIRE_SERVICES = os.environ.get("ALIADA_REQUIRE_SERVICES") == "1"
 POSTGRES_URL = os.environ.get(
     "ALIADA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
-
-
-def start_stack(model: Path, log_path: Path, **overrides: Any) -> Stack:
-    settings: dict[str, Any] = {
-        "tracker_store_url": f"sqlite:///{log_path.parent / 'trackers.db'}",
-        **overrides,
-    }
-    config = StackConfig(
-        model=model, rasa_port=free_port(), actions_port=free_port(), **settings
-    )
-    stack = Stack(config, log=log_path.open("wb"))
-    stack.start()
-    try:
-        stack.wait_ready()
-    except Exception:
-        stack.stop()
-        raise
-    return stack
 
 
 class Person:
@@ -80,9 +62,9 @@ def signals(replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def stack(
     trained_model: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
-    log = tmp_path_factory.mktemp("stack") / "stack.log"
-    running = start_stack(trained_model, log)
-    running.log_path = log  # type: ignore[attr-defined]
+    folder = tmp_path_factory.mktemp("stack")
+    running = start_on_free_ports(trained_model, folder)
+    running.log_path = folder / "stack.log"  # type: ignore[attr-defined]
     yield running
     running.stop()
 
@@ -162,10 +144,9 @@ def production_stack(
         if REQUIRE_SERVICES:
             raise
         pytest.skip(f"PostgreSQL or Redis not reachable: {error}")
-    log = tmp_path_factory.mktemp("production") / "stack.log"
-    running = start_stack(
+    running = start_on_free_ports(
         trained_model,
-        log,
+        tmp_path_factory.mktemp("production"),
         endpoints=ROOT / "bot" / "endpoints.production.yml",
         tracker_store_url=POSTGRES_URL,
         extra_env={"REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_DB": "1"},
