@@ -29,7 +29,7 @@ RASA_ENDPOINTS ?= bot/endpoints.yml
 
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
-TRAINING_INPUTS := config.yml bot/normalize.py $(shell find bot/data bot/domain bot/emergency_keywords bot/components -type f -not -name "*.pyc" 2>/dev/null)
+TRAINING_INPUTS := config.yml bot/normalize.py bot/danger.py $(shell find bot/data bot/domain bot/emergency_keywords bot/components -type f -not -name "*.pyc" 2>/dev/null)
 
 .PHONY: help run test test-bot test-hotline bench measure-console measure-widget audio eval translations catalogs model lint format clean
 

@@ -16,17 +16,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from bot.danger import signals_danger
 from bot.languages import SUPPORTED_LANGUAGES
-from hotline import contact, handoff, hours, metrics, rasa_trackers, texts
+from hotline import handoff, hours, metrics, rasa_trackers, texts
 from hotline.bot_client import BotClient, BotUnavailable, Handoff
 from hotline.extensions import db
+from hotline.handoff import (
+    AFTER_OPT_OUT,
+    BOT_UNAVAILABLE,
+    DANGER,
+    FLOOD,
+    NORMAL,
+    URGENT,
+)
 from hotline.models import (
-    Channel,
     Conversation,
-    ConversationEvent,
     Message,
     MessageStatus,
     State,
@@ -45,10 +52,14 @@ _CONTROL = re.compile(
 
 
 def clean_text(raw: str) -> str:
-    """Printable, NFC-normalised text; a leading ``/`` cannot reach Rasa as an
-    intent (``/restart`` would reset or un-pause a conversation)."""
+    """Printable, NFC-normalised text that never starts with ``/``: Rasa reads
+    a leading ``/`` as an intent (``/restart`` would reset or un-pause a
+    conversation). Slashes and spaces are stripped until none leads, so
+    ``"/ /restart"`` cannot slip through."""
     text = _CONTROL.sub("", unicodedata.normalize("NFC", raw)).strip()
-    return text.lstrip("/").strip()
+    while text.startswith("/"):
+        text = text.lstrip("/").strip()
+    return text
 
 
 @dataclass
@@ -67,9 +78,12 @@ class Outcome:
     conversation: Conversation
     texts: list[str] = field(default_factory=list)
     buttons: list[list[dict[str, str]]] = field(default_factory=list)
+    # Set when this message put the conversation in front of a person (by the
+    # bot's signal or the hotline's own reasons: danger, outage, flood).
     handoff: Handoff | None = None
     duplicate: bool = False
     fallback: bool = False
+    danger: bool = False
 
     @property
     def language(self) -> str:
@@ -112,14 +126,6 @@ def find_or_start(channel: str, address: str) -> Conversation:
     return conversation
 
 
-def record_event(
-    conversation: Conversation, kind: str, detail: str | None = None
-) -> None:
-    db.session.add(
-        ConversationEvent(conversation=conversation, kind=kind, detail=detail)
-    )
-
-
 def keep(
     conversation: Conversation, text: str, status: str, provider_id: str | None = None
 ) -> Message | None:
@@ -150,8 +156,9 @@ def already_delivered(provider_id: str | None) -> bool:
     )
 
 
-def is_flooding(conversation: Conversation) -> bool:
-    """More messages in the last minute than a person types (across workers)."""
+def recent_messages(conversation: Conversation) -> int:
+    """Messages the person sent in the last minute (counted in the database,
+    so across workers)."""
     since = utcnow() - timedelta(minutes=1)
     recent = db.session.scalar(
         select(func.count(Message.id)).where(
@@ -160,16 +167,22 @@ def is_flooding(conversation: Conversation) -> bool:
             Message.created_at >= since,
         )
     )
-    return (recent or 0) >= current_app.config["RATE_LIMIT_PER_MINUTE"]
+    return recent or 0
 
 
-def _last_incoming_status(conversation: Conversation) -> str | None:
-    return db.session.scalar(
-        select(Message.status)
-        .where(Message.conversation_id == conversation.id, Message.direction == "in")
-        .order_by(Message.id.desc())
-        .limit(1)
-    )
+@dataclass(frozen=True)
+class Pace:
+    """Whether a message comes in a flood (more than a person types), and
+    whether it is the flood's first, which alone gets the polite answer."""
+
+    flooding: bool
+    first_of_flood: bool
+
+    @classmethod
+    def before_keeping(cls, conversation: Conversation) -> Pace:
+        recent = recent_messages(conversation)
+        limit = current_app.config["RATE_LIMIT_PER_MINUTE"]
+        return cls(flooding=recent >= limit, first_of_flood=recent == limit)
 
 
 def line_numbers() -> dict[str, str]:
@@ -193,52 +206,9 @@ def choose_language(conversation: Conversation, choice: str | None) -> str | Non
     """A supported, new choice becomes the conversation's language at once."""
     if choice in SUPPORTED_LANGUAGES and choice != conversation.language:
         conversation.language = choice
-        record_event(conversation, "language", choice)
+        handoff.record(conversation, "language", detail=choice)
         return choice
     return None
-
-
-def request_person(
-    conversation: Conversation,
-    reason: str,
-    priority: str,
-    address: str | None = None,
-    topic: str = "",
-) -> None:
-    """Hand-off as a state change plus an event (operators pick it up). For SMS
-    and WhatsApp the number is kept, encrypted, so an operator can answer."""
-    if conversation.state in (State.BOT, State.CLOSED):
-        conversation.state = State.WAITING
-        conversation.waiting_since = utcnow()
-    if address and conversation.channel in (Channel.SMS, Channel.WHATSAPP):
-        conversation.contact = contact.seal(address)
-    conversation.handoff_reason = reason
-    if topic:
-        conversation.handoff_topic = topic[:32]
-    conversation.handoff_priority = _higher(conversation.handoff_priority, priority)
-    record_event(conversation, "handoff", f"{reason}/{priority}")
-    metrics.HANDOFFS.labels(conversation.channel, priority).inc()
-
-
-_PRIORITY_ORDER = ("normal", "high", "urgent")
-
-
-def _higher(current: str | None, new: str) -> str:
-    ranks = {name: rank for rank, name in enumerate(_PRIORITY_ORDER)}
-    if current is None or ranks.get(new, 0) > ranks.get(current, 0):
-        return new
-    return current
-
-
-def forget_transcript(conversation: Conversation) -> None:
-    """The person asked us to delete their data: their messages go now, and
-    Rasa gets a fresh conversation id."""
-    for message in list(conversation.messages):
-        db.session.delete(message)
-    forget_tracker(conversation)
-    conversation.rasa_sender = new_rasa_sender()
-    conversation.handoff_reason = None
-    record_event(conversation, "data_deleted")
 
 
 def replies_to(provider_id: str) -> list[str]:
@@ -282,71 +252,75 @@ def sent_to_bot_at(provider_id: str) -> datetime | None:
     )
 
 
-def forget_tracker(conversation: Conversation) -> None:
-    """Rasa's copy of the conversation goes too. Failing here must not fail the
-    person's turn: the retention purge deletes what is left."""
+def erase(conversation: Conversation, *, tracker_first: bool = True) -> None:
+    """The person asked us to forget them: the whole conversation goes now
+    (messages, events, notes, topic, state) and Rasa's tracker of it, so it
+    leaves the operators' queue and console at once. The next message starts a
+    new conversation with a new Rasa id.
+
+    ``tracker_first``: if Rasa's copy cannot be deleted, raise and keep
+    everything, so the person can try again (the widget's delete button). When
+    the bot has already told the person their data is gone, the hotline's copy
+    goes anyway and the retention purge deletes the tracker later."""
+    key, channel = conversation.key, conversation.channel
     try:
         rasa_trackers.forget(conversation.rasa_sender)
     except SQLAlchemyError:
+        if tracker_first:
+            raise
         log.warning(
             "conversation %s: Rasa's tracker could not be deleted now",
-            pseudonym(conversation.key),
+            pseudonym(key),
         )
+    db.session.delete(conversation)  # notes and the rest by ON DELETE CASCADE
+    db.session.commit()
+    metrics.DELETED.labels(channel).inc()
+    log.info("conversation %s: deleted at the person's request", pseudonym(key))
 
 
 def delete_conversation(channel: str, address: str) -> None:
-    """The person asked: their whole conversation goes now, so it leaves the
-    operators' queue and console at once (messages, events and notes follow by
-    ON DELETE CASCADE)."""
+    """The person's own delete (the widget's button): erase, if there is
+    anything to erase."""
     key = conversation_key(channel, address)
     conversation = db.session.scalar(
         select(Conversation).where(Conversation.key == key)
     )
-    if conversation is not None:
-        # First Rasa's copy: if that fails, the person is told and can try again.
-        rasa_trackers.forget(conversation.rasa_sender)
-    result = db.session.execute(delete(Conversation).where(Conversation.key == key))
-    db.session.commit()
-    deleted = bool(result.rowcount)
-    if deleted:
-        metrics.DELETED.labels(channel).inc()
-    log.info(
-        "conversation %s: %s at the person's request",
-        pseudonym(key),
-        "deleted" if deleted else "nothing to delete",
-    )
+    if conversation is None:
+        log.info("conversation %s: nothing to delete", pseudonym(key))
+        return
+    erase(conversation)
 
 
 def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outcome:
     """Keep the message, ask the bot, keep its answer; never lose the message.
 
-    ``conversation`` spares a second look-up when the channel already has it."""
+    Danger is looked for in every message, whoever has the conversation. A
+    message the bot does not answer (outage, flood) puts the conversation in
+    front of a person. ``conversation`` spares a second look-up when the
+    channel already has it."""
     conversation = conversation or find_or_start(incoming.channel, incoming.address)
     outcome = Outcome(conversation=conversation)
     text = clean_text(incoming.text)
+    outcome.danger = signals_danger(text)
     fresh_language = choose_language(conversation, incoming.language_choice)
     if handoff.is_with_people(conversation):
         return _for_the_operators(conversation, incoming, text, outcome)
-    if conversation.state == State.CLOSED:  # writing again: the bot has it now
-        conversation.state = State.BOT
-        record_event(conversation, "reopened")
-    flooding = is_flooding(conversation)
-    # One polite answer per flood; every message is kept for a person.
-    flood_answered = (
-        flooding and _last_incoming_status(conversation) == MessageStatus.HELD
-    )
-    status = MessageStatus.HELD if flooding else MessageStatus.ANSWERED
+    handoff.reopen(conversation)
+    pace = Pace.before_keeping(conversation)
+    status = MessageStatus.HELD if pace.flooding else MessageStatus.ANSWERED
     message = keep(conversation, text, status, incoming.provider_id)
     if message is None:  # the same delivery again: it was answered once
         outcome.duplicate = True
         return outcome
     metrics.MESSAGES.labels(incoming.channel, conversation.language or "unknown").inc()
 
-    if flooding:
+    if pace.flooding:
         metrics.REJECTED.labels(incoming.channel, "rate_limited").inc()
         log.info("conversation %s: flood, message held", pseudonym(conversation.key))
-        if not flood_answered:
-            outcome.texts = [texts.RATE_LIMITED(outcome.language)]
+        _to_a_person(outcome, FLOOD, incoming.address)
+        outcome.texts = _flood_answer(outcome, pace)
+        _store_replies(conversation, outcome.texts)
+        db.session.commit()
         return outcome
     if not text:
         outcome.texts = [texts.EMPTY_MESSAGE(outcome.language)]
@@ -360,18 +334,20 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
             conversation.rasa_sender, text[:MAX_BOT_CHARS], metadata
         )
     except BotUnavailable as error:
-        # Kept for a person to read; the conversation stays with the bot, which
-        # answers the next message once it is back.
         message.status = MessageStatus.FOR_PERSON
-        record_event(conversation, "bot_unavailable")
         metrics.FALLBACKS.labels(incoming.channel, str(error)).inc()
         log.warning(
             "conversation %s: bot unavailable (%s); message kept for a person",
             pseudonym(conversation.key),
             error,
         )
+        _to_a_person(outcome, BOT_UNAVAILABLE, incoming.address)
         outcome.fallback = True
-        outcome.texts = [unavailable_answer(conversation.language)]
+        outcome.texts = [
+            danger_answer(outcome.language)
+            if outcome.danger
+            else unavailable_answer(conversation.language)
+        ]
         _store_replies(conversation, outcome.texts)
         db.session.commit()
         return outcome
@@ -379,49 +355,117 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
     metrics.BOT_LATENCY.labels(incoming.channel).observe(turn.seconds)
     if turn.language in SUPPORTED_LANGUAGES:
         conversation.language = turn.language
+    outcome.texts, outcome.buttons = turn.texts, turn.buttons
     if turn.handoff:
-        request_person(
+        handoff.request_person(
             conversation,
             turn.handoff.reason,
             turn.handoff.priority,
             incoming.address,
             turn.handoff.topic,
         )
-    outcome.texts, outcome.buttons, outcome.handoff = (
-        turn.texts,
-        turn.buttons,
-        turn.handoff,
-    )
-    if turn.handoff and (away := team_away_answer(outcome.language)):
-        outcome.texts = [*turn.texts, away]
-        outcome.buttons = [*turn.buttons, []]
+        outcome.handoff = turn.handoff
+    if outcome.danger:  # urgent, even if the bot's classifier saw no danger
+        _to_a_person(outcome, DANGER, incoming.address)
+    if outcome.handoff and (away := team_away_answer(outcome.language)):
+        outcome.texts = [*outcome.texts, away]
+        outcome.buttons = [*outcome.buttons, []]
     if turn.delete_data:
-        forget_transcript(conversation)
-    else:
-        _store_replies(conversation, outcome.texts)
+        language = conversation.language
+        erase(conversation, tracker_first=False)
+        # The person starts afresh, in the language they were writing in.
+        outcome.conversation = Conversation(channel=incoming.channel, language=language)
+        return outcome
+    _store_replies(conversation, outcome.texts)
     db.session.commit()
     return outcome
+
+
+def _to_a_person(outcome: Outcome, reason: str, address: str | None) -> None:
+    """The hotline's own hand-off: urgent when the message signals danger."""
+    reason = DANGER if outcome.danger else reason
+    priority = URGENT if outcome.danger else NORMAL
+    conversation = outcome.conversation
+    handoff.request_person(conversation, reason, priority, address)
+    if outcome.handoff is None:
+        outcome.handoff = Handoff(reason=reason, priority=priority)
+    if outcome.danger:
+        handoff.record(conversation, "danger")
+        metrics.DANGER.labels(conversation.channel).inc()
 
 
 def _for_the_operators(
     conversation: Conversation, incoming: Incoming, text: str, outcome: Outcome
 ) -> Outcome:
     """A person has (or will have) this conversation: the message goes to the
-    console, not to Rasa; someone waiting hears where they are in line."""
+    console, not to Rasa. Someone waiting hears where they are in line (once
+    per flood), or the emergency number at once when the message signals
+    danger; danger makes the conversation urgent whoever has it."""
+    pace = Pace.before_keeping(conversation)
     if keep(conversation, text, MessageStatus.FOR_PERSON, incoming.provider_id) is None:
         outcome.duplicate = True
         return outcome
     metrics.MESSAGES.labels(incoming.channel, conversation.language or "unknown").inc()
-    if conversation.state == State.WAITING:
-        outcome.texts = [
-            team_away_answer(outcome.language)
-            or texts.IN_LINE(
-                outcome.language,
-                position=handoff.queue_position(conversation),
-                emergency=current_app.config["EMERGENCY_NUMBER"],
-            )
-        ]
+    if outcome.danger:
+        _to_a_person(outcome, DANGER, incoming.address)
+    if conversation.state == State.WAITING:  # else the operator answers
+        outcome.texts = _while_waiting(outcome, pace)
+    _store_replies(conversation, outcome.texts)
+    db.session.commit()
     return outcome
+
+
+def _while_waiting(outcome: Outcome, pace: Pace) -> list[str]:
+    """The answer to someone waiting for a person: their place in line (or
+    when the team is back), unless danger or a flood calls for another."""
+    if pace.flooding or outcome.danger:
+        return _flood_answer(outcome, pace)
+    return [
+        team_away_answer(outcome.language)
+        or texts.IN_LINE(
+            outcome.language,
+            position=handoff.queue_position(outcome.conversation),
+            emergency=current_app.config["EMERGENCY_NUMBER"],
+        )
+    ]
+
+
+def _flood_answer(outcome: Outcome, pace: Pace) -> list[str]:
+    """The emergency number for danger; else one polite answer per flood.
+    Every message is kept for a person all the same."""
+    if outcome.danger:
+        return [danger_answer(outcome.language)]
+    return [texts.RATE_LIMITED(outcome.language)] if pace.first_of_flood else []
+
+
+def hold_for_person(
+    incoming: Incoming, conversation: Conversation, reason: str
+) -> Outcome:
+    """A message the bot will not see (Twilio's fallback URL, or written after
+    STOP): kept for a person, and the conversation put in front of one.
+    Stored already by a main URL that was too slow, it is marked instead.
+    The answer is the emergency number when the message signals danger,
+    otherwise the outage answer, or nothing after STOP (the line is silent)."""
+    outcome = Outcome(conversation=conversation)
+    text = clean_text(incoming.text)
+    outcome.danger = signals_danger(text)
+    stored = keep(conversation, text, MessageStatus.FOR_PERSON, incoming.provider_id)
+    if stored is None:
+        _mark_for_person(incoming.provider_id)
+    _to_a_person(outcome, reason, incoming.address)
+    if outcome.danger:
+        outcome.texts = [danger_answer(outcome.language)]
+    elif reason != AFTER_OPT_OUT:
+        outcome.texts = [unavailable_answer(conversation.language)]
+    _store_replies(conversation, outcome.texts)
+    db.session.commit()
+    return outcome
+
+
+def danger_answer(language: str) -> str:
+    """What the line says at once to a message that signals danger, whether
+    or not the bot can answer: the emergency number first."""
+    return texts.DANGER_ANSWER(language, **line_numbers())
 
 
 def team_away_answer(language: str) -> str | None:
@@ -448,7 +492,7 @@ def _store_replies(conversation: Conversation, replies: list[str]) -> None:
         )
 
 
-def mark_for_person(provider_id: str) -> None:
+def _mark_for_person(provider_id: str | None) -> None:
     message = db.session.scalar(
         select(Message).where(Message.provider_id == provider_id)
     )

@@ -20,7 +20,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from hotline import contact, conversations
+from hotline import contact, conversations, handoff
 from hotline.extensions import db
 from hotline.models import Channel, Conversation, Message, MessageStatus, utcnow
 from hotline.privacy import conversation_key, pseudonym
@@ -219,7 +219,7 @@ def _within_whatsapp_window(conversation: Conversation) -> bool:
 def _failed(message: Message, detail: str) -> None:
     detail = detail[:MAX_DETAIL_CHARS]
     message.status = MessageStatus.FAILED
-    conversations.record_event(message.conversation, "delivery_failed", detail)
+    handoff.record(message.conversation, "delivery_failed", detail=detail)
     db.session.commit()
     log.warning(
         "conversation %s: message %s not delivered (%s)",

@@ -1,6 +1,11 @@
-"""A conversation's life with people: bot -> waiting -> with_operator -> closed,
-and back to the bot. Every change is an event (who, when) and, for operators,
-an audit entry; nothing here is a bare flag.
+"""The whole life of a conversation, in one place for every channel and the
+console: bot -> waiting (for a person) -> with_operator -> closed, and back to
+the bot; its priority; its events. Every change is an event (who, when) and,
+for operators, an audit entry; nothing here is a bare flag.
+
+An *episode* is one stay with people, from leaving the bot until closed or
+handed back: it enters the queue once, however many messages or signals ask
+for a person during it; a later, more serious one only raises its priority.
 
 While a conversation waits or is with an operator, the person's messages go to
 the console, never to Rasa (``conversations.handle`` asks ``is_with_people``),
@@ -11,9 +16,11 @@ from __future__ import annotations
 
 from sqlalchemy import and_, case, func, select, update
 
+from hotline import contact, metrics
 from hotline.extensions import db
 from hotline.models import (
     AuditEntry,
+    Channel,
     Conversation,
     ConversationEvent,
     Operator,
@@ -21,7 +28,15 @@ from hotline.models import (
     utcnow,
 )
 
-PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2}
+URGENT, HIGH, NORMAL = "urgent", "high", "normal"
+PRIORITY_RANK = {URGENT: 0, HIGH: 1, NORMAL: 2}
+
+# Why the hotline itself puts a conversation in front of a person (the bot
+# signals its own reasons: request_human, emergency, interpreter, ...).
+BOT_UNAVAILABLE = "bot_unavailable"  # Rasa down, slow or silent; Twilio fallback
+FLOOD = "flood"  # more messages than a person types: held, not sent to the bot
+AFTER_OPT_OUT = "after_opt_out"  # wrote after STOP: the line stays silent
+DANGER = "danger"  # the danger detector matched (``bot.danger``)
 
 
 def is_with_people(conversation: Conversation) -> bool:
@@ -67,8 +82,55 @@ def audit(
     )
 
 
+def request_person(
+    conversation: Conversation,
+    reason: str,
+    priority: str,
+    address: str | None = None,
+    topic: str = "",
+) -> bool:
+    """Put the conversation in front of a person, once per episode; True when
+    this started the episode. Asked again during it, only a higher priority
+    counts (an event says so, and the reason becomes the graver one). For SMS
+    and WhatsApp the number is kept, encrypted, so an operator can answer."""
+    if address and conversation.channel in (Channel.SMS, Channel.WHATSAPP):
+        conversation.contact = contact.seal(address)
+    if is_with_people(conversation):
+        if topic and not conversation.handoff_topic:
+            conversation.handoff_topic = topic[:32]
+        if rank(priority) < rank(conversation.handoff_priority):
+            conversation.handoff_priority = priority
+            conversation.handoff_reason = reason  # the reason shown explains it
+            record(conversation, "priority_raised", detail=f"{reason}/{priority}")
+        return False
+    conversation.state = State.WAITING
+    conversation.waiting_since = utcnow()
+    conversation.handoff_reason = reason
+    conversation.handoff_priority = priority
+    conversation.handoff_topic = topic[:32] or None
+    record(conversation, "handoff", detail=f"{reason}/{priority}")
+    metrics.HANDOFFS.labels(conversation.channel, priority).inc()
+    return True
+
+
+def reopen(conversation: Conversation) -> None:
+    """A closed conversation whose person writes again is the bot's again."""
+    if conversation.state == State.CLOSED:
+        conversation.state = State.BOT
+        conversation.handoff_reason = None
+        conversation.handoff_priority = None
+        record(conversation, "reopened")
+
+
+def rank(priority: str | None) -> int:
+    """0 for the most urgent; an unknown priority after every known one."""
+    return PRIORITY_RANK.get(priority or "", len(PRIORITY_RANK))
+
+
 def _priority_rank():  # type: ignore[no-untyped-def]
-    return case(PRIORITY_RANK, value=Conversation.handoff_priority, else_=3)
+    return case(
+        PRIORITY_RANK, value=Conversation.handoff_priority, else_=len(PRIORITY_RANK)
+    )
 
 
 def waiting_queue() -> list[Conversation]:
@@ -84,14 +146,14 @@ def waiting_queue() -> list[Conversation]:
 
 def queue_position(conversation: Conversation) -> int:
     """1 for the next person to be helped; counts those ahead in the same order."""
-    rank = PRIORITY_RANK.get(conversation.handoff_priority or "", 3)
+    own = rank(conversation.handoff_priority)
     since = conversation.waiting_since or utcnow()
     ahead = db.session.scalar(
         select(func.count(Conversation.id)).where(
             Conversation.state == State.WAITING,
             Conversation.id != conversation.id,
-            (_priority_rank() < rank)
-            | and_(_priority_rank() == rank, Conversation.waiting_since < since),
+            (_priority_rank() < own)
+            | and_(_priority_rank() == own, Conversation.waiting_since < since),
         )
     )
     return (ahead or 0) + 1

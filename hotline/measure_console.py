@@ -2,7 +2,7 @@
 this module starts itself (werkzeug in a thread, a throwaway SQLite, no Rasa):
 
 (a) hand-off to console: a person's hand-off is stored the way the bot's signal
-    stores it (``conversations.request_person`` + commit, t0), and a logged-in
+    stores it (``handoff.request_person`` + commit, t0), and a logged-in
     headless Chromium on ``/console/`` shows its row (t1). The next hand-off waits
     a random part of the poll interval first, so the samples fall at every phase
     of the page's polling instead of always just after a poll (the worst case).
@@ -44,8 +44,9 @@ from werkzeug.serving import make_server
 
 from hotline import create_app
 from hotline.console import accounts
-from hotline.conversations import find_or_start, request_person
+from hotline.conversations import find_or_start
 from hotline.extensions import db
+from hotline.handoff import request_person
 from hotline.models import Channel, Role
 
 if TYPE_CHECKING:  # playwright is the optional ``browser`` extra

@@ -34,7 +34,14 @@ FALLBACKS = Counter(
     ["channel", "reason"],
 )
 HANDOFFS = Counter(
-    "aliada_handoffs_total", "Hand-offs the bot asked for.", ["channel", "priority"]
+    "aliada_handoffs_total",
+    "Conversations put in front of a person (once per episode).",
+    ["channel", "priority"],
+)
+DANGER = Counter(
+    "aliada_danger_total",
+    "Messages the danger detector matched, on any channel and in any state.",
+    ["channel"],
 )
 REJECTED = Counter(
     "aliada_rejected_requests_total",

@@ -61,6 +61,11 @@ EMPTY_MESSAGE = Text(
     "hotline_empty_message",
     "Your message arrived empty. Write your question in words, or write HELP.",
 )
+DANGER_ANSWER = Text(
+    "hotline_danger",
+    "If you are in danger now, call %(emergency)s. A person from our team will "
+    "read your message as soon as they can. Hotline: %(hotline)s.",
+)
 IN_LINE = Text(
     "hotline_in_line",
     "A person from our team will answer you here. You are number %(position)s in "

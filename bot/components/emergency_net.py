@@ -1,18 +1,16 @@
-"""A keyword net that catches immediate danger even when the classifier does not.
+"""The danger detector (``bot.danger``) inside Rasa: it catches immediate danger
+even when the classifier does not.
 
-One plain-text file per language in ``bot/emergency_keywords/``: a phrase per line,
-written without accents; a word ending in ``*`` matches any word it begins; a line
-starting with ``=`` must be the whole message ("= sos": "SOS" alone, but not the
-Rioplatense "vos sos"). The
-phrases are compiled at training time into the model, so a deployed model behaves
-exactly as it was evaluated. A match sets the intent to ``emergency`` with full
-confidence and marks the message, whatever the classifier said.
+The phrases are compiled at training time into the model, so a deployed model
+behaves exactly as it was evaluated. A match sets the intent to ``emergency``
+with full confidence and marks the message, whatever the classifier said. The
+hotline runs the same detector on every message before (and whether or not)
+Rasa sees it.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -24,64 +22,11 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.normalize import normalize
+from bot.danger import KeywordNet
 
 EMERGENCY_INTENT = "emergency"
 MATCH_KEY = "emergency_keyword"
 PATTERNS_FILE = "emergency_patterns.json"
-
-
-def phrase_pattern(phrase: str) -> str:
-    """Turn ``me golpe* ahora`` into a regex over normalised text."""
-    whole_message = phrase.startswith("=")
-    parts = []
-    for word in normalize(phrase.lstrip("=").replace("*", "STARSUFFIX")).split():
-        if word.endswith("starsuffix"):
-            parts.append(re.escape(word.removesuffix("starsuffix")) + r"[0-9a-z]*")
-        else:
-            parts.append(re.escape(word))
-    body = r" ".join(parts)
-    return rf"^{body}$" if whole_message else rf"\b{body}\b"
-
-
-def read_keyword_files(directory: Path) -> dict[str, list[str]]:
-    """Phrases per language code, from ``<code>.txt`` files."""
-    phrases: dict[str, list[str]] = {}
-    for path in sorted(directory.glob("*.txt")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        phrases[path.stem] = [
-            line.strip()
-            for line in lines
-            if line.strip() and not line.lstrip().startswith("#")
-        ]
-    return phrases
-
-
-class KeywordNet:
-    """Compiled phrases of every language; any language's phrase counts."""
-
-    def __init__(self, patterns: dict[str, list[str]]) -> None:
-        self.patterns = patterns
-        self._compiled = [
-            (language, re.compile(pattern))
-            for language, language_patterns in patterns.items()
-            for pattern in language_patterns
-        ]
-
-    @classmethod
-    def from_directory(cls, directory: Path) -> KeywordNet:
-        phrases = read_keyword_files(directory)
-        return cls(
-            {lang: [phrase_pattern(p) for p in ps] for lang, ps in phrases.items()}
-        )
-
-    def match(self, text: str) -> str | None:
-        """The language of the first phrase found in the text, or None."""
-        normalized = normalize(text)
-        for language, pattern in self._compiled:
-            if pattern.search(normalized):
-                return language
-        return None
 
 
 @DefaultV1Recipe.register(

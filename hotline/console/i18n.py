@@ -35,6 +35,23 @@ VALUE_LABELS = {
 }
 
 
+# Why a conversation is in front of people: the bot's signals and the
+# hotline's own reasons (hotline.handoff).
+REASON_LABELS = {
+    "request_human": Text("console", "asked for a person"),
+    "request": Text("console", "asked for a person"),
+    "interpreter": Text("console", "asked for a person (interpreter)"),
+    "emergency": Text("console", "emergency"),
+    "danger": Text("console", "danger in the message"),
+    "self_assessment": Text("console", "worrying self-assessment"),
+    "bot_unavailable": Text("console", "the bot could not answer"),
+    "flood": Text("console", "many messages at once"),
+    "after_opt_out": Text("console", "wrote after STOP"),
+    "voice_no_input": Text("console", "caller not understood"),
+    "voice_message": Text("console", "voice message"),
+}
+
+
 def console_language() -> str:
     if not has_request_context():
         return DEFAULT_LANGUAGE
@@ -63,6 +80,12 @@ def label(value: str | None) -> str:
     return say(text) if text else value or ""
 
 
+def reason(value: str | None) -> str:
+    """Why a conversation reached people, in words; an unknown one as it is."""
+    text = REASON_LABELS.get(value or "")
+    return say(text) if text else value or ""
+
+
 def gettext(source: str) -> str:
     return translate(CONTEXT, source, console_language())
 
@@ -82,3 +105,4 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals["console_language"] = console_language
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["reason"] = reason

@@ -49,8 +49,8 @@ def languages_on_shift(now: datetime | None = None) -> set[str]:
 
 
 def queue_for(operator: Operator) -> list[QueueRow]:
-    """The waiting queue, the operator's languages first; priority and waiting
-    time keep their order inside each group."""
+    """The waiting queue: urgent first, always, whatever the language; within
+    one priority the operator's own languages first, then waiting time."""
     now = utcnow()
     spoken = languages_on_shift(now)
     own = set(operator.language_codes)
@@ -65,4 +65,8 @@ def queue_for(operator: Operator) -> list[QueueRow]:
         )
         for conversation in handoff.waiting_queue()
     ]
-    return [row for row in rows if row.mine] + [row for row in rows if not row.mine]
+    # waiting_queue() is in priority and waiting order; a stable sort keeps it.
+    return sorted(
+        rows,
+        key=lambda row: (handoff.rank(row.conversation.handoff_priority), not row.mine),
+    )

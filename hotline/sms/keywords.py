@@ -1,8 +1,15 @@
-"""SMS keywords in every catalog language: STOP, START and HELP.
+"""SMS keywords: STOP and START in every catalog language, HELP in English.
 
-The words themselves are catalog entries (translators add their language's
+STOP and START words are catalog entries (translators add their language's
 words), so a Spanish speaker's ``BAJA`` stops the line as ``STOP`` does. Only a
 whole message that is one keyword counts; "stop, they hit me" goes to the bot.
+A translated STOP word must mean only "unsubscribe": never a word a person in
+danger could write alone (Portuguese "SAIR", "get out", is not one).
+
+HELP and INFO are the words carriers require a line to answer with its name
+and how to stop; they are English and are not translated. "AYUDA", "AJUDA",
+"AIDE", "ÈD", "YANAPAY" or "PYTYVÕ" alone is a person asking for help: a
+message for the bot (and a person), never a keyword.
 """
 
 from __future__ import annotations
@@ -22,20 +29,21 @@ class Keyword(enum.StrEnum):
 
 WORDS = {
     # Translators: comma-separated words that, sent alone, stop all messages.
+    # Only words that mean "unsubscribe": never one a person in danger could
+    # write alone ("get out", "help", "stop it").
     Keyword.STOP: Text(
         "hotline_sms_keywords_stop", "STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT"
     ),
     # Translators: comma-separated words that, sent alone, restart messages.
     Keyword.START: Text("hotline_sms_keywords_start", "START, UNSTOP"),
-    # Translators: comma-separated words that, sent alone, ask what this line is.
-    Keyword.HELP: Text("hotline_sms_keywords_help", "HELP, INFO"),
 }
+CARRIER_HELP_WORDS = ("HELP", "INFO")
 
 
 @cache
 def keyword_table() -> dict[str, tuple[Keyword, str]]:
     """Folded word -> (keyword, the first language that uses it)."""
-    table: dict[str, tuple[Keyword, str]] = {}
+    table = {fold(word): (Keyword.HELP, "en") for word in CARRIER_HELP_WORDS}
     for language in SUPPORTED_LANGUAGES:
         for keyword, text in WORDS.items():
             for word in text(language).split(","):

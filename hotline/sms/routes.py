@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import click
 from flask import Blueprint, Response, abort, request
 
-from hotline import conversations, delivery, metrics, texts, twiml
+from hotline import conversations, delivery, handoff, metrics, texts, twiml
 from hotline.conversations import Incoming, Outcome, line_numbers
-from hotline.extensions import db
 from hotline.models import Channel, Conversation, MessageStatus
 from hotline.sms.keywords import Keyword, find_keyword
 from hotline.sms.segments import compose
@@ -32,6 +31,14 @@ class InboundSms:
     body: str
     message_sid: str
     channel: str
+
+    def incoming(self) -> Incoming:
+        return Incoming(
+            channel=self.channel,
+            address=self.sender,
+            text=self.body,
+            provider_id=self.message_sid,
+        )
 
 
 def parse_webhook(form: dict[str, str]) -> InboundSms | None:
@@ -60,7 +67,9 @@ def _inbound() -> InboundSms:
 
 
 def _answer_keyword(inbound: InboundSms, conversation: Conversation) -> Response | None:
-    """STOP, START and HELP; None when the message is not one of them."""
+    """STOP, START and HELP; None when the message is not one of them. After
+    STOP the line stays silent until START, but what the person writes still
+    reaches a person (and danger is answered)."""
     found = find_keyword(inbound.body)
     if found is None and not conversation.opted_out:
         return None
@@ -70,20 +79,19 @@ def _answer_keyword(inbound: InboundSms, conversation: Conversation) -> Response
     language = conversation.language or keyword_language
     if keyword is Keyword.START and conversation.opted_out:
         conversation.opted_out = False
-        conversations.record_event(conversation, "opted_in")
+        handoff.record(conversation, "opted_in")
         conversations.keep(
             conversation, inbound.body, MessageStatus.ANSWERED, inbound.message_sid
         )
         return _reply([texts.SMS_STARTED(language)], inbound.channel)
     if conversation.opted_out:
-        # The line stays silent until START; the message still waits for a person.
-        conversations.keep(
-            conversation, inbound.body, MessageStatus.FOR_PERSON, inbound.message_sid
+        outcome = conversations.hold_for_person(
+            inbound.incoming(), conversation, handoff.AFTER_OPT_OUT
         )
-        return _reply([], inbound.channel)
+        return _reply(outcome.texts, inbound.channel)
     if keyword is Keyword.STOP:
         conversation.opted_out = True
-        conversations.record_event(conversation, "opted_out")
+        handoff.record(conversation, "opted_out")
         conversations.keep(
             conversation, inbound.body, MessageStatus.ANSWERED, inbound.message_sid
         )
@@ -103,15 +111,7 @@ def incoming() -> Response:
     conversation = conversations.find_or_start(inbound.channel, inbound.sender)
     if (answer := _answer_keyword(inbound, conversation)) is not None:
         return answer
-    outcome: Outcome = conversations.handle(
-        Incoming(
-            channel=inbound.channel,
-            address=inbound.sender,
-            text=inbound.body,
-            provider_id=inbound.message_sid,
-        ),
-        conversation,
-    )
+    outcome: Outcome = conversations.handle(inbound.incoming(), conversation)
     if outcome.duplicate:
         return _reply([], inbound.channel)
     return _reply(outcome.texts, inbound.channel)
@@ -120,25 +120,16 @@ def incoming() -> Response:
 @bp.post("/fallback")
 @twilio_only
 def fallback() -> Response:
-    """Twilio gave up on the main URL: answer at once, keep it for a person."""
+    """Twilio gave up on the main URL: answer at once without the bot, and put
+    the message in front of a person (after STOP, silently)."""
     inbound = _inbound()
     conversation = conversations.find_or_start(inbound.channel, inbound.sender)
     metrics.FALLBACKS.labels(inbound.channel, "twilio_fallback").inc()
-    if conversation.opted_out:
-        return _reply([], inbound.channel)
-    stored = conversations.keep(
-        conversation,
-        conversations.clean_text(inbound.body),
-        MessageStatus.FOR_PERSON,
-        inbound.message_sid,
+    reason = (
+        handoff.AFTER_OPT_OUT if conversation.opted_out else handoff.BOT_UNAVAILABLE
     )
-    if stored is None:  # the main URL stored it, then was too slow to answer
-        conversations.mark_for_person(inbound.message_sid)
-    conversations.record_event(conversation, "bot_unavailable")
-    db.session.commit()
-    return _reply(
-        [conversations.unavailable_answer(conversation.language)], inbound.channel
-    )
+    outcome = conversations.hold_for_person(inbound.incoming(), conversation, reason)
+    return _reply(outcome.texts, inbound.channel)
 
 
 @bp.post("/status")

@@ -153,7 +153,7 @@ def _caller_asks_for_person(
     conversation = conversations.find_or_start(Channel.VOICE, call_sid)
     if conversation.language is None and language is not None:
         conversations.choose_language(conversation, language)
-    conversations.request_person(conversation, reason, "normal")
+    handoff.request_person(conversation, reason, handoff.NORMAL)
     db.session.commit()
     return conversation
 
@@ -328,7 +328,7 @@ def recorded() -> Response:
     conversation = conversations.find_or_start(Channel.VOICE, call_sid)
     if not handoff.is_with_people(conversation):
         conversations.choose_language(conversation, language)
-        conversations.request_person(conversation, "voice_message", "normal")
+        handoff.request_person(conversation, "voice_message", handoff.NORMAL)
     text = f"{VOICE_MESSAGE_MARK} {url}"
     if conversations.keep(conversation, text, MessageStatus.FOR_PERSON, recording_sid):
         handoff.record(conversation, "voice_message")

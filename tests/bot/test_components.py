@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.components.emergency_net import KeywordNet, phrase_pattern
 from bot.components.language_identifier import NgramLanguageModel
 from bot.components.menu_choice import MenuChoice
+from bot.danger import KeywordNet, phrase_pattern
 
 CONFIG = {
     "min_ngram": 1,

@@ -17,8 +17,9 @@ from sqlalchemy import select
 from bot.catalogs import translate
 from hotline import texts
 from hotline.console import accounts, canned
-from hotline.conversations import find_or_start, request_person
+from hotline.conversations import find_or_start
 from hotline.extensions import db
+from hotline.handoff import request_person
 from hotline.models import (
     AuditEntry,
     Conversation,
@@ -362,7 +363,9 @@ def queue_order(page) -> list[int]:
     ]
 
 
-def test_queue_shows_my_languages_first_keeping_priority_order(app: Flask) -> None:
+def test_queue_shows_urgent_first_then_my_languages_within_a_priority(
+    app: Flask,
+) -> None:
     urgent_es = waiting(app, "+15550001", "es", "urgent")
     normal_fr_old = waiting(app, "+15550002", "fr", "normal", minutes_ago=30)
     high_fr = waiting(app, "+15550003", "fr", "high", minutes_ago=1)
@@ -370,7 +373,7 @@ def test_queue_shows_my_languages_first_keeping_priority_order(app: Flask) -> No
     Person(app, "ana", languages="es").log_in()
     paul = Person(app, "paul", languages="fr").log_in()
     page = paul.client.get("/console/")
-    assert queue_order(page) == [high_fr, normal_fr_old, urgent_es, normal_es]
+    assert queue_order(page) == [urgent_es, high_fr, normal_fr_old, normal_es]
     body = page.get_data(as_text=True)
     with app.app_context():
         keys = [c.key for c in stored(app, Conversation)]

@@ -19,8 +19,9 @@ from sqlalchemy import select
 from test_webchat_openapi import assert_matches_document
 
 from hotline import delivery, texts
-from hotline.conversations import find_or_start, keep, request_person
+from hotline.conversations import find_or_start, keep
 from hotline.extensions import db
+from hotline.handoff import request_person
 from hotline.models import (
     Channel,
     Conversation,

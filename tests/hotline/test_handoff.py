@@ -11,8 +11,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from hotline import contact, handoff, texts
-from hotline.conversations import find_or_start, request_person
+from hotline.conversations import find_or_start
 from hotline.extensions import db
+from hotline.handoff import request_person
 from hotline.models import Conversation, Message, MessageStatus, Operator, State, utcnow
 
 

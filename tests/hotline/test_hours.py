@@ -10,8 +10,9 @@ from conftest import Twilio, make_app, message_bodies
 from flask import Flask
 
 from hotline import hours, texts
-from hotline.conversations import find_or_start, request_person
+from hotline.conversations import find_or_start
 from hotline.extensions import db
+from hotline.handoff import request_person
 
 WEEKDAYS_9_TO_5 = {
     "timezone": "America/Lima",

@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from hotline import conversations, texts
+from hotline import conversations, handoff, texts
 from hotline.bot_client import BotClient, BotTurn, Handoff
 from hotline.extensions import db
 from hotline.models import (
@@ -126,7 +126,7 @@ def test_without_the_bot_the_person_is_told_a_person_will_read_it(
     assert response.json == {
         "replies": [{"text": unavailable(language), "buttons": []}],
         "language": language,
-        "handoff": None,
+        "handoff": "bot_unavailable",
     }
     [message] = incoming_messages(app)
     assert message.text == "necesito ayuda"
@@ -175,7 +175,9 @@ def test_a_flood_gets_one_polite_answer_and_every_message_is_kept(
     ]
     assert answers[2]["replies"] == [{"text": texts.RATE_LIMITED("es"), "buttons": []}]
     assert answers[3]["replies"] == []
-    assert [m.status for m in incoming_messages(app)][2:] == [MessageStatus.HELD] * 2
+    assert [m.text for m in incoming_messages(app)] == [
+        f"message {n}" for n in range(4)
+    ]
 
 
 def test_text_of_the_longest_allowed_length_is_accepted(client: FlaskClient) -> None:
@@ -342,15 +344,13 @@ def test_a_retried_message_is_kept_and_answered_once(
     first = send(client, **fields, language="fr")
     retry = send(client, **fields, language="fr")
     assert first.status_code == retry.status_code == 200
-    assert (
-        retry.json
-        == first.json
-        == {
-            "replies": [{"text": unavailable("fr"), "buttons": []}],
-            "language": "fr",
-            "handoff": None,
-        }
-    )
+    assert first.json == {
+        "replies": [{"text": unavailable("fr"), "buttons": []}],
+        "language": "fr",
+        "handoff": "bot_unavailable",
+    }
+    # A retry gets the same replies; the hand-off was reported the first time.
+    assert retry.json == {**first.json, "handoff": None}
     assert [m.text for m in incoming_messages(app)] == ["help"]
     assert bot_calls == ["help"]
 
@@ -425,7 +425,7 @@ def test_a_retry_of_a_message_for_the_team_does_not_hold_the_line(
     session_id = new_session(client)
     with app.app_context():
         conversation = conversations.find_or_start(Channel.WEBCHAT, session_id)
-        conversations.request_person(conversation, "request_human", "normal")
+        handoff.request_person(conversation, "request_human", "normal")
         db.session.commit()
     fields = {
         "session_id": session_id,
@@ -440,7 +440,9 @@ def test_a_retry_of_a_message_for_the_team_does_not_hold_the_line(
     monkeypatch.setattr(routes.time, "sleep", no_waiting)
     retry = send(client, **fields)
     assert retry.status_code == 200
-    assert retry.json["replies"] == []
+    # The same place in line it was told the first time, at once.
+    [in_line] = retry.json["replies"]
+    assert in_line["text"] == texts.IN_LINE("es", position=1, emergency="911")
     assert [m.text for m in incoming_messages(app)] == ["hello?"]
 
 
@@ -451,7 +453,9 @@ def test_without_a_client_message_id_every_request_is_a_new_message(
     send(client, session_id=session_id, text="help")
     send(client, session_id=session_id, text="help", client_message_id=None)
     assert [m.text for m in incoming_messages(app)] == ["help", "help"]
-    assert bot_calls == ["help", "help"]
+    # The bot is down: the first message put the conversation in front of a
+    # person, so the second went to the team, not to the bot.
+    assert bot_calls == ["help"]
 
 
 def test_sessions_using_the_same_client_message_id_do_not_collide(
