@@ -3,18 +3,27 @@ a message the bot does not answer reaches a person; a cry for help is never a
 carrier keyword; danger is noticed whoever has the conversation; urgent comes
 first; nothing starts with ``/`` on its way to Rasa.
 
-These run without the bot (its port is closed) unless they say otherwise.
+These run without the bot (its port is closed), except the erasure tests, which
+run the real Rasa and action server on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
 import pytest
-from conftest import Twilio, make_app, message_bodies
+from bot_texts import bot_says
+from conftest import MODEL, REQUIRE_SERVICES, Twilio, make_app, message_bodies
 from flask import Flask
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from test_postgres import ADMIN_URL, postgres_url  # noqa: F401 (a fixture)
 
+from bot.stack import Stack, start_on_free_ports
 from hotline import handoff, texts
 from hotline.console.routing import queue_for
 from hotline.conversations import clean_text
@@ -24,9 +33,11 @@ from hotline.models import (
     ConversationEvent,
     Message,
     MessageStatus,
+    Note,
     Operator,
     State,
 )
+from hotline.rasa_trackers import hotline_url
 
 NUMBERS = {"emergency": "911", "hotline": "+1 555 0100"}
 DANGER = "me tienen encerrada y no puedo escapar"
@@ -272,3 +283,124 @@ def test_no_cleaned_text_starts_with_a_slash(raw: str) -> None:
 @given(st.lists(st.sampled_from(["/", " ", "\t", "\u200b", "\u00a0", "x"])))
 def test_no_mix_of_slashes_and_spaces_leads_with_a_slash(parts: list[str]) -> None:
     assert not clean_text("".join(parts) + "/restart").startswith("/")
+
+
+# -- 7. "Delete my data" leaves no trace, by either path, on either store -----
+
+
+@pytest.fixture(scope="module")
+def postgres_bot_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Rasa and the actions with their trackers on PostgreSQL, as in
+    production, in a database of their own (dropped afterwards)."""
+    name = f"aliada_trackers_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        if REQUIRE_SERVICES:
+            raise
+        pytest.skip(f"PostgreSQL is not reachable: {error}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        stack = start_on_free_ports(
+            MODEL,
+            tmp_path_factory.mktemp("pg-bot"),
+            tracker_store_url=ADMIN_URL.rsplit("/", 1)[0] + f"/{name}",
+        )
+        try:
+            yield stack
+        finally:
+            stack.stop()
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def line(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The hotline and the real bot, both on SQLite or both on PostgreSQL."""
+    if request.param == "sqlite":
+        stack = request.getfixturevalue("bot_stack")
+        database = f"sqlite:///{tmp_path / 'hotline.db'}"
+    else:
+        stack = request.getfixturevalue("postgres_bot_stack")
+        database = request.getfixturevalue("postgres_url")
+    app = make_app(
+        tmp_path,
+        SQLALCHEMY_DATABASE_URI=database,
+        RASA_URL=stack.config.rasa_url,
+        TRACKER_STORE_URL=stack.config.tracker_store_url,
+    )
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def everything_stored(app: Flask) -> str:
+    """Every row of every table: the hotline's database and Rasa's trackers."""
+    rows: list[str] = []
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            rows += [repr(tuple(row)) for row in db.session.execute(table.select())]
+        trackers = create_engine(hotline_url(app.config["TRACKER_STORE_URL"]))
+        with trackers.connect() as connection:
+            rows += [
+                repr(tuple(row))
+                for row in connection.execute(text("SELECT * FROM events"))
+            ]
+        trackers.dispose()
+    return "\n".join(rows)
+
+
+def an_episode_with_people(app: Flask, topic: str) -> str:
+    """The conversation was handed to an operator, who wrote a note and gave
+    it back to the bot; returns the note."""
+    note = "Nota: dijo que la tienen en una finca cerca de Tapachula"
+    with app.app_context():
+        conversation = db.session.scalars(select(Conversation)).one()
+        handoff.request_person(conversation, "request_human", "normal", topic=topic)
+        db.session.commit()
+        ana = db.session.get(Operator, operator(app))
+        assert handoff.claim(conversation.id, ana)
+        db.session.add(Note(conversation_id=conversation.id, text=note))
+        handoff.return_to_bot(conversation, ana)
+    return note
+
+
+def test_delete_my_data_through_the_bot_leaves_no_trace(line: Flask) -> None:
+    twilio = Twilio(line.test_client())
+    said = ["hola, buenas tardes"]
+    twilio.sms(said[0])
+    with line.app_context():
+        conversation = db.session.scalars(select(Conversation)).one()
+        key, rasa_sender = conversation.key, conversation.rasa_sender
+    note = an_episode_with_people(line, topic="shelter_intake_topic")
+    said += ["borra mis datos", "si"]
+    twilio.sms(said[1])
+    [done] = message_bodies(twilio.sms(said[2]))
+    assert done == bot_says("utter_delete_done", "es")
+
+    stored = everything_stored(line)
+    for trace in [key, rasa_sender, note, "shelter_intake_topic", *said[:2]]:
+        assert trace not in stored
+    with line.app_context():
+        assert db.session.scalars(select(Conversation)).all() == []
+
+
+def test_the_widgets_delete_leaves_no_trace(line: Flask) -> None:
+    client = line.test_client()
+    session_id = client.post("/webchat/api/v1/sessions").get_json()["session_id"]
+    said = "hola, necesito un lugar seguro para mi y mi hija"
+    client.post(
+        "/webchat/api/v1/messages", json={"session_id": session_id, "text": said}
+    )
+    with line.app_context():
+        conversation = db.session.scalars(select(Conversation)).one()
+        key, rasa_sender = conversation.key, conversation.rasa_sender
+    note = an_episode_with_people(line, topic="widget_topic")
+    response = client.delete(
+        "/webchat/api/v1/sessions", json={"session_id": session_id}
+    )
+    assert response.status_code == 204
+
+    stored = everything_stored(line)
+    for trace in [key, rasa_sender, note, "widget_topic", said, session_id]:
+        assert trace not in stored
