@@ -1,6 +1,7 @@
 """Rasa stopped mid-conversation costs no message: the person gets a short
-answer in their language with the numbers, the message waits for a person, and
-the bot answers again once Rasa is back. Its own stack, since it stops Rasa."""
+answer in their language with the numbers, the conversation waits for a person,
+and once a person has read it and handed it back, the bot answers again where
+it was. Its own stack, since it stops Rasa."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from conftest import Twilio, make_app, message_bodies, start_bot_stack
 from sqlalchemy import select
 
 from bot.stack import Stack
-from hotline import texts
+from hotline import handoff, texts
 from hotline.extensions import db
-from hotline.models import Conversation, Message, MessageStatus
+from hotline.models import Conversation, Message, MessageStatus, Operator, State
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +46,25 @@ def test_rasa_stopped_mid_conversation_loses_nothing(
         assert kept[-1].text == "estou com medo, preciso falar com alguém"
         assert kept[-1].status == MessageStatus.FOR_PERSON
         conversation = db.session.scalars(select(Conversation)).one()
-        assert "bot_unavailable" in [e.kind for e in conversation.events]
+        # "A person will read it": the conversation waits for one.
+        assert conversation.state == State.WAITING
+        assert conversation.handoff_reason == "bot_unavailable"
 
     own_stack.start_rasa()
     own_stack.wait_ready()
-    # The bot is back where the conversation was: it still wants the country.
+    # Until a person has read it, messages go to the team, not to the bot.
+    [in_line] = message_bodies(twilio.sms("alô?"))
+    assert in_line == texts.IN_LINE("pt", position=1, emergency="911")
+    with app.app_context():
+        operator = Operator(
+            username="rui", display_name="Rui", password_hash="-", totp_secret="-"
+        )
+        db.session.add(operator)
+        db.session.commit()
+        conversation = db.session.scalars(select(Conversation)).one()
+        assert handoff.claim(conversation.id, operator)
+        handoff.return_to_bot(conversation, operator)
+    # Handed back, the bot is where the conversation was: it wants the country.
     [back] = message_bodies(twilio.sms("Brasil"))
     assert bot_says("utter_service_unchecked", "pt") in back
 

@@ -82,14 +82,13 @@ def test_delete_my_data_erases_the_transcript_and_rasas_tracker(
     twilio.sms("delete my data")
     [done] = message_bodies(twilio.sms("yes"))
     assert done == bot_says("utter_delete_done", "en")
-    conversation = conversation_of(app_with_bot)
     with app_with_bot.app_context():
-        left = db.session.scalars(
-            select(Message).where(Message.conversation_id == conversation.id)
-        ).all()
-    assert left == []
-    assert conversation.rasa_sender != rasa_knew_it_as
+        assert db.session.scalars(select(Conversation)).all() == []
+        assert db.session.scalars(select(Message)).all() == []
     assert rasa_knew_it_as not in senders_in(trackers)
+    # Writing again starts afresh, with a new id for Rasa.
+    twilio.sms("hello")
+    assert conversation_of(app_with_bot).rasa_sender != rasa_knew_it_as
 
 
 def test_the_questions_stop_with_0_and_the_line_stays_subscribed(
