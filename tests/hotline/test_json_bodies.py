@@ -1,0 +1,220 @@
+"""Every route of the hotline that reads a JSON body, fed whatever a client
+could send: any JSON value, the right fields with the wrong types, extra
+fields, huge numbers, lone surrogates in escapes, nesting thousands deep,
+raw bytes and invalid UTF-8. Never a 5xx, never an error in the log; every
+refusal is a JSON ``{"error", "status"}``.
+
+The routes: the web chat API (``POST`` and ``DELETE /sessions``, ``POST
+/messages``, ``POST /replies``). The bot's port is closed (``make_app``'s default),
+so a valid message gets the fallback answer without waiting for anyone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from conftest import make_app
+from flask import Flask
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from bot.languages import SUPPORTED_LANGUAGES
+from hotline.safe_json import MAX_DEPTH
+
+API = "/webchat/api/v1"
+WEBCHAT_ROUTES = [
+    ("POST", f"{API}/sessions"),
+    ("DELETE", f"{API}/sessions"),
+    ("POST", f"{API}/messages"),
+    ("POST", f"{API}/replies"),
+]
+MAX_BODY = 32 * 1024  # MAX_REQUEST_BYTES' default: larger bodies get 413
+
+# --- what a client could send ------------------------------------------------
+
+# Every code point, lone surrogates included (json.dumps writes them "\\ud800").
+ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=40)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=10**18, max_value=10**300)
+    | st.floats()  # NaN and Infinity included, as Python's json writes them
+    | ANY_TEXT
+)
+JSON_VALUES = st.recursive(
+    SCALARS,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(ANY_TEXT, children, max_size=4)
+    ),
+    max_leaves=12,
+)
+SESSION_IDS = st.from_regex(r"[A-Za-z0-9_-]{32,64}", fullmatch=True)
+FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "session_id": SESSION_IDS | JSON_VALUES,
+        "text": st.text(max_size=60) | JSON_VALUES,
+        "language": st.sampled_from([*SUPPORTED_LANGUAGES, None]) | JSON_VALUES,
+        "client_message_id": st.from_regex(r"[A-Za-z0-9_-]{8,64}", fullmatch=True)
+        | JSON_VALUES,
+        "after": st.integers(min_value=-5, max_value=10**19) | JSON_VALUES,
+    },
+)
+OBJECTS = st.builds(
+    lambda fields, extra: {**extra, **fields},
+    FIELDS,
+    st.dictionaries(ANY_TEXT, JSON_VALUES, max_size=3),
+)
+
+
+def dumps(value: object) -> bytes:
+    return json.dumps(value).encode()
+
+
+def nested(depth: int, kind: str, closed: bool) -> bytes:
+    """``[[[...]]]``, ``{"a":{"a":...}}`` or both, as deep as asked."""
+    opening, closing = {
+        "list": ("[", "]"),
+        "object": ('{"a":', "}"),
+        "mixed": ('[{"a":', "}]"),
+    }[kind]
+    inner = "0" if kind != "list" else ""
+    return (opening * depth + inner + (closing * depth if closed else "")).encode()
+
+
+def in_a_field(depth: int, session_id: str) -> bytes:
+    """A valid-looking message whose text is nested ``depth`` deep."""
+    return b'{"session_id": "%s", "text": %s}' % (
+        session_id.encode(),
+        nested(depth, "list", closed=True),
+    )
+
+
+DEEP = st.builds(
+    nested,
+    st.integers(min_value=MAX_DEPTH - 2, max_value=MAX_BODY // 6),
+    st.sampled_from(["list", "object", "mixed"]),
+    st.booleans(),
+) | st.builds(in_a_field, st.integers(min_value=1, max_value=6_000), SESSION_IDS)
+HUGE_NUMBERS = st.integers(min_value=300, max_value=MAX_BODY - 100).map(
+    lambda digits: b'{"after": %s}' % (b"9" * digits)
+) | st.sampled_from([b"1e999999", b"-1e-999999", b"NaN", b"-Infinity", b"9" * 5000])
+
+
+def spoiled_utf8(body: bytes, at: int, junk: bytes) -> bytes:
+    at %= len(body) + 1
+    return body[:at] + junk + body[at:]
+
+
+INVALID_UTF8 = st.builds(
+    spoiled_utf8,
+    OBJECTS.map(dumps),
+    st.integers(min_value=0),
+    st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x80\x80", b"\xf8\x88"]),
+)
+BODIES = (
+    OBJECTS.map(dumps)
+    | JSON_VALUES.map(dumps)
+    | DEEP
+    | HUGE_NUMBERS
+    | INVALID_UTF8
+    | st.binary(max_size=300)
+)
+CONTENT_TYPES = st.sampled_from(
+    [
+        "application/json",
+        "application/json; charset=utf-8",
+        "application/problem+json",
+        "text/plain",
+        None,
+    ]
+)
+FAST = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# --- checks ------------------------------------------------------------------
+
+
+def assert_clean(response, caplog: pytest.LogCaptureFixture) -> None:
+    """No server error, none logged; a refusal says what in JSON."""
+    status = response.status_code
+    assert status < 500, response.get_data(as_text=True)[:300]
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [], [r.getMessage() for r in errors]
+    if status >= 400:
+        assert response.mimetype == "application/json", response.data[:200]
+        body = response.get_json()
+        assert body == {"error": body["error"], "status": status}
+        assert isinstance(body["error"], str) and body["error"]
+
+
+# --- the web chat API --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def webchat_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    return make_app(tmp_path_factory.mktemp("json-bodies"))
+
+
+@pytest.mark.parametrize(("method", "path"), WEBCHAT_ROUTES)
+@FAST
+@given(body=BODIES, content_type=CONTENT_TYPES)
+@example(body=nested(100_000, "list", closed=True), content_type="application/json")
+@example(body=nested(5_000, "list", closed=True), content_type="application/json")
+@example(body=nested(5_000, "object", closed=True), content_type="application/json")
+@example(body=nested(4_000, "mixed", closed=False), content_type="application/json")
+@example(body=in_a_field(3_000, "S" * 43), content_type="application/json")
+@example(body=b'{"session_id": "\\ud800' + b"S" * 40 + b'"}', content_type=None)
+def test_no_body_gets_a_server_error_from_the_web_chat_api(
+    webchat_app: Flask,
+    caplog: pytest.LogCaptureFixture,
+    method: str,
+    path: str,
+    body: bytes,
+    content_type: str | None,
+) -> None:
+    caplog.clear()
+    client = webchat_app.test_client()
+    response = client.open(path, method=method, data=body, content_type=content_type)
+    assert_clean(response, caplog)
+
+
+@pytest.mark.parametrize("kind", ["list", "object", "mixed"])
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 1_000, 4_000])
+@pytest.mark.parametrize(("method", "path"), WEBCHAT_ROUTES[1:])
+def test_a_deeply_nested_body_is_refused_as_too_deep(
+    webchat_app: Flask, method: str, path: str, depth: int, kind: str
+) -> None:
+    body = nested(depth, kind, closed=True)
+    assert len(body) <= MAX_BODY
+    response = webchat_app.test_client().open(
+        path, method=method, data=body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json == {
+        "error": f"the body is nested deeper than {MAX_DEPTH} levels",
+        "status": 400,
+    }
+
+
+def test_nesting_up_to_the_limit_is_read(webchat_app: Flask) -> None:
+    """Deep but allowed: the body is read, and an unknown field ignored."""
+    deep = json.loads(nested(MAX_DEPTH - 1, "list", closed=True))
+    response = webchat_app.test_client().post(
+        f"{API}/messages", json={"session_id": "N" * 43, "text": "hi", "x": deep}
+    )
+    assert response.status_code == 200
+
+
+def test_brackets_inside_strings_are_not_nesting(webchat_app: Flask) -> None:
+    text = "[{" * 1_000 + '\\"[' * 100
+    response = webchat_app.test_client().post(
+        f"{API}/messages", json={"session_id": "B" * 43, "text": text}
+    )
+    assert response.status_code == 200
