@@ -5,7 +5,8 @@ raw bytes and invalid UTF-8. Never a 5xx, never an error in the log; every
 refusal is a JSON ``{"error", "status"}``.
 
 The routes: the web chat API (``POST`` and ``DELETE /sessions``, ``POST
-/messages``, ``POST /replies``). The bot's port is closed (``make_app``'s default),
+/messages``, ``POST /replies``) and every console form, which Flask-WTF would
+also fill from a JSON body. The bot's port is closed (``make_app``'s default),
 so a valid message gets the fallback answer without waiting for anyone.
 """
 
@@ -13,14 +14,23 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_app
 from flask import Flask
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
+from test_console import Person, claimed_by
+from werkzeug.test import TestResponse
 
 from bot.languages import SUPPORTED_LANGUAGES
+from hotline.extensions import db
+from hotline.models import Message, MessageStatus, Note
 from hotline.safe_json import MAX_DEPTH
 
 API = "/webchat/api/v1"
@@ -218,3 +228,127 @@ def test_brackets_inside_strings_are_not_nesting(webchat_app: Flask) -> None:
         f"{API}/messages", json={"session_id": "B" * 43, "text": text}
     )
     assert response.status_code == 200
+
+
+# --- the console's forms -----------------------------------------------------
+
+
+@dataclass
+class Console:
+    operator: Person
+    token: str  # the session's CSRF token, good for as long as the session
+    routes: list[tuple[str, str]]  # every console route that takes a body
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Console:
+    """A logged-in operator with a conversation and a failed reply of theirs,
+    and every console route that takes a body, with real ids."""
+    app = make_app(Path(tmp_path_factory.mktemp("json-console")))
+    ana = Person(app, "ana").log_in()
+    conversation_id = claimed_by(app, ana)
+    with app.app_context():
+        reply = Message(
+            conversation_id=conversation_id,
+            direction="out",
+            text="hola",
+            status=MessageStatus.FAILED,
+            operator_id=ana.id,
+        )
+        db.session.add(reply)
+        db.session.commit()
+        ids = {"conversation_id": conversation_id, "message_id": reply.id}
+    routes = []
+    for rule in app.url_map.iter_rules():
+        methods = (rule.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}
+        if rule.endpoint.startswith("console.") and methods:
+            path = re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), rule.rule)
+            routes += [(method, path) for method in sorted(methods)]
+    return Console(ana, ana.token("/console/"), routes)
+
+
+def send_json(
+    console: Console, route: tuple[str, str], body: bytes, **kwargs: Any
+) -> TestResponse:
+    method, path = route
+    return console.operator.client.open(path, method=method, data=body, **kwargs)
+
+
+def test_the_console_routes_that_take_a_body_are_all_here(console: Console) -> None:
+    paths = {path.rsplit("/", 1)[-1] for _, path in console.routes}
+    assert {"login", "code", "logout", "claim", "reply", "canned", "retry"} <= paths
+    assert {"note", "transfer", "close", "return"} <= paths
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        nested(5_000, "list", closed=True),
+        b"[1, 2]",
+        b"3",
+        b'"x"',
+        b'{"username": {"a": 1}, "password": ["x"], "text": null}',
+    ],
+    ids=["deep", "list", "number", "string", "wrong types"],
+)
+def test_every_console_route_refuses_a_json_body(
+    console: Console, caplog: pytest.LogCaptureFixture, body: bytes
+) -> None:
+    """Flask-WTF would fill the form from it: a list, a number or a nested
+    value was a 500, and so was deep nesting."""
+    for route in console.routes:
+        caplog.clear()
+        response = send_json(
+            console,
+            route,
+            body,
+            content_type="application/json",
+            headers={"X-CSRFToken": console.token},
+        )
+        assert_clean(response, caplog)
+        assert response.status_code == 415, route
+    assert len(stored_notes(console)) == 0
+
+
+CONSOLE_CONTENT_TYPES = st.sampled_from(
+    ["application/json", "application/json; charset=utf-8", "application/ld+json"]
+)
+
+
+@FAST
+@given(
+    body=BODIES,
+    content_type=CONSOLE_CONTENT_TYPES,
+    index=st.integers(min_value=0, max_value=100),
+    with_token=st.booleans(),
+)
+def test_no_json_body_gets_a_server_error_from_the_console(
+    console: Console,
+    caplog: pytest.LogCaptureFixture,
+    body: bytes,
+    content_type: str,
+    index: int,
+    with_token: bool,
+) -> None:
+    """With the session's CSRF token (in its header) the body is refused
+    (415); without it, the token is missing (400); in JSON either way."""
+    caplog.clear()
+    route = console.routes[index % len(console.routes)]
+    headers = {"X-CSRFToken": console.token} if with_token else {}
+    response = send_json(
+        console, route, body, content_type=content_type, headers=headers
+    )
+    assert_clean(response, caplog)
+    assert response.status_code == (415 if with_token else 400)
+
+
+def test_the_console_still_takes_its_forms(console: Console) -> None:
+    [(_, note)] = [route for route in console.routes if route[1].endswith("/note")]
+    response = console.operator.post(note, {"text": "called back"})
+    assert response.status_code == 302
+    assert len(stored_notes(console)) == 1
+
+
+def stored_notes(console: Console) -> list[Note]:
+    with console.operator.app.app_context():
+        return list(db.session.scalars(select(Note)))
