@@ -99,7 +99,7 @@ test-bot: $(BOT_VENV)/.installed catalogs $(MODEL)
 test-hotline: $(BOT_VENV)/.installed $(HOTLINE_VENV)/.installed catalogs $(MODEL)
 	$(HOTLINE)/python -m pytest tests/hotline --confcutdir=tests/hotline -p no:asyncio
 
-bench: $(HOTLINE_VENV)/.installed
+bench: $(HOTLINE_VENV)/.installed catalogs
 	$(HOTLINE)/python -m hotline.bench
 
 measure-console: $(HOTLINE_VENV)/.installed catalogs

@@ -9,14 +9,28 @@ so whatever else the machine does hits every path alike. Each conversation uses
 a fresh sender, phone number or session, and stays under the hotline's limit of
 12 messages a minute. Latencies are per message (``time.perf_counter``); a
 non-200 or empty answer counts as an error and is left out of the percentiles.
+
+An answer that is the hotline's fallback (Rasa down, failing or slow: "We got
+your message and a person will read it...") is a 200 with text, but not the
+bot's answer: it is counted apart, per path and level, left out of the
+percentiles, and any one of them fails the run (exit status 1). Two witnesses:
+the hotline's own counter ``aliada_bot_fallbacks_total`` by channel, read from
+``/metrics`` before and after each level, which counts every fallback however
+it is worded; and the answer itself, matched against the catalog's fallback
+text in every language, which says which messages to leave out of the
+latencies. A path's fallbacks are the larger of the two; without the counter
+(``/metrics`` unreadable) a run with no fallback recognised is not proven
+clean, and fails too.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import math
+import re
 import secrets
 import sys
 import threading
@@ -32,11 +46,17 @@ from typing import Any, Protocol
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.languages import SUPPORTED_LANGUAGES
+from hotline import texts
 from hotline.simulate import SimulatorError, message_bodies, resolve_token, sign
 from hotline.simulate import sms_params as twilio_sms_params
+from hotline.sms.segments import plain_punctuation
 
 DIRECT, SMS, WEBCHAT = "rasa-direct", "hotline-sms", "hotline-webchat"
 PATHS = (DIRECT, SMS, WEBCHAT)
+# The hotline's channel behind each of its paths (the fallback counter's label).
+CHANNELS = {SMS: "sms", WEBCHAT: "webchat"}
+FALLBACK_METRIC = "aliada_bot_fallbacks_total"
 CONCURRENCY = (1, 10)
 DEFAULT_CONVERSATIONS = 40  # x ~5 messages = ~200 messages per path and level
 OVERHEAD_TARGET = 0.10  # the hotline may add at most 10% to Rasa's own p50
@@ -157,9 +177,14 @@ def all_scripts() -> list[tuple[str, tuple[str, ...]]]:
 # --- the three paths -------------------------------------------------------
 
 
+# What ``Send`` returns when the hotline answered in the bot's place.
+FALLBACK = "fallback"
+
+
 class Send(Protocol):
     def __call__(self, text: str) -> str | None:
-        """Send one message; None when answered, else why it failed."""
+        """Send one message; None when the bot answered, ``FALLBACK`` when the
+        hotline answered in its place, else why it failed."""
 
 
 class Route(Protocol):
@@ -188,6 +213,44 @@ def _http_failure(response: requests.Response) -> str | None:
     return None if response.status_code == 200 else f"HTTP {response.status_code}"
 
 
+def _squeezed(text: str) -> str:
+    """Text as compared: punctuation as an SMS carries it, no whitespace (an
+    SMS may be cut and joined anywhere between words)."""
+    return "".join(plain_punctuation(text).split())
+
+
+@functools.cache
+def _fallback_patterns() -> tuple[re.Pattern[str], ...]:
+    """The fallback text in every language, its numbers left open (they are
+    the line's settings, not the bench's)."""
+    hole = "\x00"
+    wordings = dict.fromkeys(  # languages falling back to another share its text
+        texts.BOT_UNAVAILABLE(language, emergency=hole, hotline=hole)
+        for language in SUPPORTED_LANGUAGES
+    )
+    return tuple(
+        re.compile(
+            ".{1,40}?".join(re.escape(_squeezed(part)) for part in text.split(hole)),
+            re.DOTALL,
+        )
+        for text in wordings
+    )
+
+
+def is_fallback(answer: str) -> bool:
+    """Whether the answer holds the hotline's fallback text, in any language."""
+    squeezed = _squeezed(answer)
+    return any(pattern.search(squeezed) for pattern in _fallback_patterns())
+
+
+def _judged(answers: Sequence[object]) -> str | None:
+    """None for the bot's answer, ``FALLBACK`` for the hotline's, or why not."""
+    said = [answer for answer in answers if isinstance(answer, str) and answer]
+    if not said:
+        return "empty answer"
+    return FALLBACK if is_fallback("\n\n".join(said)) else None
+
+
 class DirectRasa(_PerThreadSession):
     """Rasa's REST channel, called as the hotline itself calls it."""
 
@@ -212,8 +275,8 @@ class DirectRasa(_PerThreadSession):
             )
             if failure := _http_failure(response):
                 return failure
-            texts = [m.get("text") for m in response.json() if isinstance(m, dict)]
-            return None if any(texts) else "empty answer"
+            said = [m.get("text") for m in response.json() if isinstance(m, dict)]
+            return None if any(said) else "empty answer"
 
         return send
 
@@ -246,7 +309,7 @@ class TwilioSms(_PerThreadSession):
             )
             if failure := _http_failure(response):
                 return failure
-            return None if any(message_bodies(response.text)) else "empty answer"
+            return _judged(message_bodies(response.text))
 
         return send
 
@@ -287,8 +350,7 @@ class WebChat(_PerThreadSession):
             if failure := _http_failure(response):
                 return failure
             replies = response.json().get("replies") or []
-            texts = [r.get("text") for r in replies if isinstance(r, dict)]
-            return None if any(texts) else "empty answer"
+            return _judged([r.get("text") for r in replies if isinstance(r, dict)])
 
         return send
 
@@ -302,6 +364,7 @@ class Sample:
     concurrency: int
     milliseconds: float
     failure: str | None = None
+    fallback: bool = False  # the hotline's fallback text, not the bot's answer
 
 
 def run_conversation(
@@ -319,12 +382,14 @@ def run_conversation(
             time.sleep(pause)
         started = time.perf_counter()
         try:
-            failure = send(text)
+            outcome = send(text)
         except (requests.RequestException, ValueError, AttributeError) as error:
             # Unreachable, not JSON, or JSON of the wrong shape.
-            failure = type(error).__name__
+            outcome = type(error).__name__
         elapsed = (time.perf_counter() - started) * 1000
-        samples.append(Sample(path.name, concurrency, elapsed, failure))
+        fallback = outcome == FALLBACK
+        failure = None if fallback else outcome
+        samples.append(Sample(path.name, concurrency, elapsed, failure, fallback))
     return samples
 
 
@@ -384,33 +449,55 @@ class Cell:
     p95_ms: float
     mean_ms: float
     messages_per_second: float
+    # Answers that were the hotline's fallback: the larger of those recognised
+    # in the answers and those the hotline counted (None: not read, or Rasa
+    # direct, where the hotline is not involved).
+    fallbacks: int = 0
+    fallbacks_recognised: int = 0
+    fallbacks_counted: float | None = None
+
+
+# Fallbacks the hotline counted, by (path, concurrency); None when unreadable.
+Counted = dict[tuple[str, int], float] | None
 
 
 def summarize(
-    samples: Iterable[Sample], wall_seconds: dict[int, float] | None = None
+    samples: Iterable[Sample],
+    wall_seconds: dict[int, float] | None = None,
+    counted: Counted = None,
 ) -> list[Cell]:
     """One cell per path and level. Messages/s is what the path answered over
-    the level's wall time, which all paths shared (they ran interleaved)."""
+    the level's wall time, which all paths shared (they ran interleaved). Errors
+    and recognised fallbacks are left out of latencies and messages/s."""
     wall_seconds = wall_seconds or {}
     grouped: dict[tuple[str, int], list[Sample]] = {}
     for sample in samples:
         grouped.setdefault((sample.path, sample.concurrency), []).append(sample)
     cells = []
     for (path, concurrency), group in grouped.items():
-        good = [s.milliseconds for s in group if s.failure is None]
+        good = [s.milliseconds for s in group if s.failure is None and not s.fallback]
+        recognised = sum(s.fallback for s in group)
+        by_hotline = (
+            counted.get((path, concurrency), 0.0)
+            if counted is not None and path in CHANNELS
+            else None
+        )
         mean = sum(good) / len(good) if good else math.nan
         cells.append(
             Cell(
                 path=path,
                 concurrency=concurrency,
                 messages=len(group),
-                errors=len(group) - len(good),
+                errors=sum(s.failure is not None for s in group),
                 p50_ms=percentile(good, 50),
                 p95_ms=percentile(good, 95),
                 mean_ms=mean,
                 messages_per_second=len(good) / wall_seconds[concurrency]
                 if good and wall_seconds.get(concurrency)
                 else math.nan,
+                fallbacks=max(recognised, round(by_hotline or 0)),
+                fallbacks_recognised=recognised,
+                fallbacks_counted=by_hotline,
             )
         )
     order = {name: i for i, name in enumerate(PATHS)}
@@ -445,10 +532,15 @@ class Target:
     measured: float
     limit: float
     unit: str
+    # Missed, the run did not measure what it claims: the exit status is 1.
+    blocking: bool = False
 
     @property
     def met(self) -> bool:
         return self.measured <= self.limit  # NaN (nothing measured) is a miss
+
+
+NO_FALLBACK = "every answer through the hotline came from the bot (no fallback)"
 
 
 def targets(cells: Sequence[Cell], comparisons: Sequence[Comparison]) -> list[Target]:
@@ -466,7 +558,20 @@ def targets(cells: Sequence[Cell], comparisons: Sequence[Comparison]) -> list[Ta
         for c in cells
         if c.path == SMS and c.concurrency == 10
     ]
+    through_hotline = [c for c in cells if c.path in CHANNELS]
+    if through_hotline:
+        fallbacks = sum(c.fallbacks for c in through_hotline)
+        unproven = any(c.fallbacks_counted is None for c in through_hotline)
+        measured = math.nan if unproven and not fallbacks else float(fallbacks)
+        found.append(Target(NO_FALLBACK, measured, 0, "messages", blocking=True))
     return found
+
+
+def exit_status(report: Report) -> int:
+    """1 when a blocking target is missed (an answer was the hotline's
+    fallback, or that could not be checked); latency targets are findings,
+    shown as PASS or MISS, and leave the status at 0."""
+    return int(any(t.blocking and not t.met for t in report.targets))
 
 
 def _ms(value: float) -> str:
@@ -475,12 +580,14 @@ def _ms(value: float) -> str:
 
 def render_table(cells: Sequence[Cell]) -> str:
     rows = [
-        "| path | concurrency | messages | errors | p50 ms | p95 ms | messages/s |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| path | concurrency | messages | errors | fallbacks | p50 ms | p95 ms "
+        "| messages/s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     rows += [
         f"| {c.path} | {c.concurrency} | {c.messages} | {c.errors} | "
-        f"{_ms(c.p50_ms)} | {_ms(c.p95_ms)} | {_ms(c.messages_per_second)} |"
+        f"{c.fallbacks} | {_ms(c.p50_ms)} | {_ms(c.p95_ms)} | "
+        f"{_ms(c.messages_per_second)} |"
         for c in cells
     ]
     return "\n".join(rows)
@@ -504,6 +611,8 @@ def render_targets(found: Sequence[Target]) -> str:
     def shown(value: float, unit: str) -> str:
         if math.isnan(value):
             return "n/a"
+        if unit == "messages":
+            return f"{value:.0f} fell back"
         return f"{value:+.1%}" if unit == "ratio" else f"{value:.1f} ms"
 
     return "\n".join(
@@ -531,12 +640,30 @@ def counters(metrics_page: str) -> dict[str, float]:
     return {label: by_metric[metric] for label, metric in COUNTERS.items()}
 
 
-def read_counters(hotline_url: str) -> dict[str, float] | None:
+def fallbacks_by_channel(metrics_page: str) -> dict[str, float]:
+    """The hotline's fallback counter, summed over reasons, by channel."""
+    found: dict[str, float] = {}
+    for family in text_string_to_metric_families(metrics_page):
+        for sample in family.samples:
+            if sample.name == FALLBACK_METRIC:
+                channel = sample.labels.get("channel", "")
+                found[channel] = found.get(channel, 0.0) + sample.value
+    return found
+
+
+def fallbacks_between(before: str, after: str) -> dict[str, float]:
+    """Fallbacks by channel from one /metrics page to a later one."""
+    start, end = fallbacks_by_channel(before), fallbacks_by_channel(after)
+    return {channel: end[channel] - start.get(channel, 0.0) for channel in end}
+
+
+def read_metrics(hotline_url: str) -> str | None:
+    """The hotline's /metrics page, or None when it cannot be read."""
     try:
         response = requests.get(f"{hotline_url.rstrip('/')}/metrics", timeout=5)
     except requests.RequestException:
         return None
-    return counters(response.text) if response.ok else None
+    return response.text if response.ok else None
 
 
 # --- command line ----------------------------------------------------------
@@ -585,20 +712,32 @@ def run(
     hotline_url: str,
     pause: float = 0.0,
 ) -> Report:
-    before = read_counters(hotline_url)
     progress("warming up…")
     warm_up(paths)
     samples: list[Sample] = []
     wall: dict[int, float] = {}
+    # Read after the warm-up and around each level: what the levels caused.
+    first = previous = read_metrics(hotline_url)
+    counted: Counted = {}
     for level in levels:
         progress(f"{conversations} conversations per path, {level} at a time…")
         # One conversation at a time has nobody to wait for: no pause needed.
         level_pause = pause if level > 1 else 0.0
         level_samples, wall[level] = run_level(paths, level, conversations, level_pause)
         samples += level_samples
-    after = read_counters(hotline_url)
-    delta = {k: after[k] - before[k] for k in after} if before and after else None
-    cells = summarize(samples, wall)
+        page = read_metrics(hotline_url)
+        if counted is not None and previous is not None and page is not None:
+            during = fallbacks_between(previous, page)
+            for path, channel in CHANNELS.items():
+                counted[path, level] = during.get(channel, 0.0)
+        else:
+            counted = None
+        previous = page
+    delta = None
+    if first is not None and previous is not None:
+        before_run, after_run = counters(first), counters(previous)
+        delta = {k: after_run[k] - before_run[k] for k in after_run}
+    cells = summarize(samples, wall, counted)
     comparisons = compare(cells)
     return Report(
         cells=cells,
@@ -626,6 +765,17 @@ def print_report(report: Report) -> None:
     for path, kinds in report.failures.items():
         shown = ", ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items()))
         print(f"errors on {path}: {shown}")
+    for path in CHANNELS:
+        cells = [c for c in report.cells if c.path == path]
+        if fallbacks := sum(c.fallbacks for c in cells):
+            recognised = sum(c.fallbacks_recognised for c in cells)
+            counted = sum(c.fallbacks_counted or 0 for c in cells)
+            print(
+                f"fallbacks on {path}: {fallbacks} (recognised in the answers: "
+                f"{recognised}, counted by the hotline: {counted:.0f}); "
+                "left out of the latencies"
+                + ("" if recognised == fallbacks else " where recognised")
+            )
     if report.hotline_counters:
         seen = {k: v for k, v in report.hotline_counters.items() if v}
         if seen:
@@ -700,7 +850,14 @@ def main(argv: list[str] | None = None) -> int:
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps(report.as_json(), indent=2))
-    return 0
+    if status := exit_status(report):
+        print(
+            "error: answers through the hotline were its fallback, not the bot's "
+            "(or /metrics could not be read to rule that out): is Rasa up and "
+            "answering in time?",
+            file=sys.stderr,
+        )
+    return status
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ from typing import Any
 
 import requests
 
+from hotline import safe_json
+
 
 class BotUnavailable(Exception):
     """Rasa could not be reached in time, failed, or said nothing."""
@@ -90,7 +92,7 @@ class BotClient:
                 timeout=(min(2.0, self.timeout), self.timeout),
             )
             response.raise_for_status()
-            messages = response.json()
+            messages = safe_json.loads(response.content)
         except (requests.RequestException, ValueError) as error:
             raise BotUnavailable(type(error).__name__) from error
         if not isinstance(messages, list) or not messages:

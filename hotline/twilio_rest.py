@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import requests
 from flask import current_app
 
+from hotline import safe_json
+
 API_VERSION = "2010-04-01"
 
 
@@ -63,7 +65,7 @@ def send_message(outgoing: OutgoingSms) -> str:
 
 def _json(response: requests.Response) -> dict:
     try:
-        value = response.json()
-    except ValueError:
+        value = safe_json.loads(response.content)
+    except ValueError:  # not JSON, or nested too deep
         return {}
     return value if isinstance(value, dict) else {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
@@ -10,6 +10,24 @@ from hotline.console import access, i18n
 from hotline.texts import Text
 
 bp = Blueprint("console", __name__, url_prefix="/console")
+
+
+@bp.before_request
+def forms_only() -> Response | None:
+    """The console's forms are posted form-encoded, and nothing else. Flask-WTF
+    would also fill a form from a JSON body (``request.get_json()`` into a
+    ``MultiDict``), where a list, a number or a nested value, or nesting a few
+    thousand deep, ends in a 500. No page of the console sends JSON: refuse
+    it (after the CSRF check, before the login gate), in JSON."""
+    if not request.is_json:
+        return None
+    response = jsonify(
+        error="the console takes its forms form-encoded, not JSON", status=415
+    )
+    response.status_code = 415
+    return response
+
+
 bp.before_request(access.require_login)
 bp.record_once(lambda state: i18n.init_app(state.app))
 
@@ -43,7 +61,9 @@ def protect_the_page(response: Response) -> Response:
 
 
 @bp.errorhandler(CSRFError)
-def form_expired(error: CSRFError) -> tuple[str, int]:
+def form_expired(error: CSRFError) -> tuple[str | Response, int]:
+    if request.is_json:  # no page of ours sent it: answered as it was asked
+        return jsonify(error=error.description, status=400), 400
     return render_template(
         "console/error.html",
         title=i18n.say(FORM_EXPIRED),

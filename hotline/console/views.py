@@ -4,16 +4,15 @@ and the JSON the page polls for news (from the database, so any worker answers).
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import exc, select
 from werkzeug.wrappers import Response
 
-from hotline import handoff, texts
+from hotline import delivery, handoff, texts
 from hotline.console import access, canned, routing
 from hotline.console.blueprint import bp
 from hotline.console.forms import (
@@ -218,20 +217,35 @@ def _owned_and_open(conversation_id: int) -> Conversation | None:
     return record
 
 
+# The database failing under us (locked, connection lost, no free connection
+# in the pool): something that happens to a working program, unlike a bug.
+DATABASE_FAILED = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
+
+
 def deliver(message: Message) -> None:
-    """Hand a queued reply to the channel's delivery (``hotline.delivery``).
-    Until that module exists, the message stays QUEUED for it to pick up."""
-    try:
-        delivery = importlib.import_module("hotline.delivery")
-    except ModuleNotFoundError as error:
-        if error.name != "hotline.delivery":
-            raise
-        return
+    """Send a reply that is already stored (QUEUED) on the person's channel.
+
+    ``delivery.deliver`` records what the channel did itself: sent, or FAILED
+    (Twilio refused, no number, opted out, voice...), which the page shows
+    with a button to send it again. What is left is the database failing
+    while it writes: the reply stays as last stored (QUEUED, or FAILED when
+    sent again), the retry job sends it (it takes those, QUEUED ones once
+    older than ``delivery.STUCK_AFTER``; if Twilio had taken it already the
+    person may get it twice, rather than never), and the session is rolled
+    back so the operator's action goes on (the hand-back after its greeting).
+    Anything else is a bug and is not caught: the app's error handler logs it
+    with its traceback and counts it, and the operator sees the error instead
+    of a reply that silently never left."""
+    message_id = message.id  # loaded now: after a rollback it would be read again
     try:
         delivery.deliver(message)
-    except Exception as error:  # the reply is stored; the console shows its status
+    except DATABASE_FAILED as error:
+        db.session.rollback()
         log.warning(
-            "message %s: delivery failed (%s)", message.id, type(error).__name__
+            "message %s: the database failed during delivery (%s); "
+            "left for the retry job",
+            message_id,
+            type(error).__name__,
         )
 
 

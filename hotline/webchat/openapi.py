@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.languages import SUPPORTED_LANGUAGES
+from hotline.safe_json import MAX_DEPTH
 from hotline.webchat.payload import CLIENT_MESSAGE_ID_PATTERN, MAX_TEXT_CHARS
 from hotline.webchat.sessions import SESSION_ID_PATTERN
 
@@ -175,8 +176,9 @@ SCHEMAS: dict[str, Any] = {
 
 RESPONSES: dict[str, Any] = {
     "BadRequest": _error(
-        "Malformed JSON, invalid UTF-8, or a missing or wrongly typed field (the "
-        "message names it); a session id that is not random enough; an "
+        f"Malformed JSON, JSON nested deeper than {MAX_DEPTH} levels, invalid "
+        "UTF-8, or a missing or wrongly typed field (the message names it); a "
+        "session id that is not random enough; an "
         "unsupported language; a malformed client_message_id."
     ),
     "Forbidden": _error("The request's Origin may not use this API."),

@@ -6,7 +6,6 @@ a widget shows the person its own catalog text for each status, never these.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from flask import Request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
 from bot.languages import SUPPORTED_LANGUAGES
+from hotline import safe_json
 from hotline.webchat.sessions import looks_random
 
 MAX_TEXT_CHARS = 4_000
@@ -33,7 +33,8 @@ class ChatMessage:
 
 
 def json_object(request: Request) -> dict[str, Any]:
-    """The body as a JSON object: strict UTF-8, nothing else accepted."""
+    """The body as a JSON object: strict UTF-8, at most ``MAX_DEPTH`` levels
+    deep, nothing else accepted."""
     if request.mimetype != JSON_MIMETYPE:
         raise UnsupportedMediaType(f"send the body as {JSON_MIMETYPE}")
     try:
@@ -42,8 +43,12 @@ def json_object(request: Request) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise BadRequest("the body is not valid UTF-8") from None
     try:
-        value = json.loads(body)
-    except ValueError:
+        value = safe_json.loads(body)
+    except safe_json.TooDeep:
+        raise BadRequest(
+            f"the body is nested deeper than {safe_json.MAX_DEPTH} levels"
+        ) from None
+    except ValueError:  # numbers of over 4,300 digits too
         raise BadRequest("the body is not valid JSON") from None
     if not isinstance(value, dict):
         raise BadRequest("the body must be a JSON object")

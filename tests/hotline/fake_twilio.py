@@ -18,10 +18,13 @@ class FakeTwilio:
 
     url: str = ""
     received: list[dict[str, Any]] = field(default_factory=list)
-    answers: list[tuple[int, dict[str, Any]] | str] = field(default_factory=list)
+    # (status, JSON answer or raw bytes), or "hang".
+    answers: list[tuple[int, dict[str, Any] | bytes] | str] = field(
+        default_factory=list
+    )
     release: threading.Event = field(default_factory=threading.Event)
 
-    def answer(self) -> tuple[int, dict[str, Any]]:
+    def answer(self) -> tuple[int, dict[str, Any] | bytes]:
         planned = self.answers.pop(0) if self.answers else None
         if planned == "hang":  # slower than the hotline waits
             self.release.wait(10)
@@ -41,7 +44,7 @@ def handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                 }
             )
             status, body = fake.answer()
-            data = json.dumps(body).encode()
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
