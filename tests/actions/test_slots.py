@@ -180,3 +180,71 @@ async def test_a_demonym_answer_does_not_switch_the_language(
         "haitiano", intent="ask_consulate", slots={"language": "pt"}
     )
     assert "language" not in await run(tracker, dispatcher, domain_dict)
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value", "code"),
+    [
+        ("¿a qué número puedo llamar? estoy en México", "country", "México", "MX"),
+        ("je suis au Pérou", "country", "Pérou", "PE"),
+        ("estou no Brasil", "country", "no Brasil", "BR"),
+        ("I'm in the US", "country", "the US", "US"),
+        ("estoy en republica dominicana", "country", "DO", "DO"),
+        ("je suis haïtienne", "nationality", "haïtienne", "HT"),
+        ("SOY MEXICANA", "nationality", "MEXICANA", "MX"),
+    ],
+)
+async def test_an_extracted_country_becomes_its_code(
+    text: str,
+    entity: str,
+    value: str,
+    code: str,
+    conversation: Conversation,
+    dispatcher: Any,
+    domain_dict: dict,
+) -> None:
+    """The NLU fills the slot with the word the person wrote (or a code when a
+    synonym matched); the slot must hold the ISO code before any action runs."""
+    tracker = conversation.tracker(
+        text,
+        intent="ask_hotline",
+        entities=[{"entity": entity, "value": value}],
+        slots={entity: value},
+    )
+    tracker.events.append(SlotSet(entity, value))
+    assert (await run(tracker, dispatcher, domain_dict))[entity] == code
+
+
+async def test_the_last_country_that_resolves_fills_the_slot(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "estoy en México, en Tapachula",
+        intent="ask_shelter",
+        entities=[
+            {"entity": "country", "value": "México"},
+            {"entity": "country", "value": "Tapachula"},
+        ],
+        slots={"country": "Tapachula"},
+    )
+    tracker.events.append(SlotSet("country", "Tapachula"))
+    assert (await run(tracker, dispatcher, domain_dict))["country"] == "MX"
+
+
+@pytest.mark.parametrize(("before", "after"), [("GT", "GT"), (None, None)])
+async def test_a_word_that_names_no_country_changes_nothing(
+    before: str | None,
+    after: str | None,
+    conversation: Conversation,
+    dispatcher: Any,
+    domain_dict: dict,
+) -> None:
+    tracker = conversation.tracker(
+        "albergue en Tapachula",
+        intent="ask_shelter",
+        entities=[{"entity": "country", "value": "Tapachula"}],
+        slots={"country": "Tapachula"},
+    )
+    tracker.events.insert(0, SlotSet("country", before))
+    tracker.events.append(SlotSet("country", "Tapachula"))
+    assert (await run(tracker, dispatcher, domain_dict))["country"] == after
