@@ -10,7 +10,7 @@ import yaml
 
 from actions.country import ValidateCountryForm
 from actions.directory.loader import default_directory
-from actions.topics import ActionAnswerTopic
+from actions.topics import ActionAnswerTopic, emergency_number
 from bot.catalogs import translate
 from bot.languages import SUPPORTED_LANGUAGES
 from tests.conftest import ROOT, Conversation, responses
@@ -187,6 +187,16 @@ async def test_a_word_left_in_the_slot_is_still_read_as_its_country(
     ]
 
 
+@pytest.mark.parametrize(
+    ("slot", "phone"),
+    [("MX", "911"), ("México", "911"), ("Haïti", "114"), ("ZZ", None)],
+)
+def test_the_emergency_number_follows_the_country_however_written(
+    slot: str, phone: str | None
+) -> None:
+    assert emergency_number(slot) == phone
+
+
 async def test_a_missing_consulate_gets_the_hotline_and_emergency(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
@@ -278,8 +288,21 @@ async def run_form(tracker: Any, dispatcher: Any, domain_dict: dict) -> dict:
         ("Ayiti", "greet", "HT"),
         ("houston", "ask_shelter", "ZZ"),
         ("he is hitting me", "emergency", None),
+        ("IN THE US", "ask_shelter", "US"),
+        ("au Pérou", "ask_shelter", "PE"),
+        ("nan Repiblik Dominikèn", "ask_hotline", "DO"),
+        ("Guatemla", "ask_hotline", "GT"),
     ],
-    ids=["named", "named in Kreyol", "unknown place", "emergency interrupts"],
+    ids=[
+        "named",
+        "named in Kreyol",
+        "unknown place",
+        "emergency interrupts",
+        "capitals and article",
+        "French preposition",
+        "Kreyol name",
+        "typo",
+    ],
 )
 async def test_country_form_reads_the_answer(
     text: str,
