@@ -40,6 +40,16 @@ GUARANI_SUFFIXES = ("pegua", "gua", "gui", "pe", "me")
 PLACE_SUFFIXES = QUECHUA_SUFFIXES + GUARANI_SUFFIXES
 MIN_STEM = 4
 
+# Words that put a person in a place: "estoy en", "I'm in", "je suis au / aux /
+# en", "estou no / na / nos / em", "mwen nan". Not "a" or "à" (also "to", and an
+# article), nor "de" or "from": where a person comes from is their nationality.
+LOCATIVES = frozenset(
+    {"in", "en", "em", "no", "na", "nos", "nas", "au", "aux", "nan", "lan"}
+)
+ARTICLES = frozenset({"the", "el", "la", "los", "las", "le", "les", "l"})
+# "Piruwpi" (in Peru), "Paraguáipe" (in Paraguay): the same on the word itself.
+LOCATIVE_SUFFIXES = ("pim", "pi", "pe", "me")
+
 # Typos: one letter missing or two swapped, in a short mention, for names long
 # enough that such a slip does not make them another word.
 FUZZY_MIN_LENGTH = 6
@@ -192,6 +202,55 @@ def resolve_country(mention: object) -> str | None:
     found = _longest_name_in(words) or _longest_name_in(_without_suffixes(words))
     if found is None and len(words) <= FUZZY_MAX_WORDS:
         found = _near_name_in(words)
+    return found
+
+
+def _name_from(words: list[str], start: int) -> str | None:
+    """The code of the longest name that begins at words[start], if any."""
+    names = place_names()
+    for end in range(min(len(words), start + 4), start, -1):
+        if code := names.get(" ".join(words[start:end])):
+            return code
+    return _near_name_in(words[start : start + 1])
+
+
+def _name_before_suffix(words: list[str], index: int) -> str | None:
+    """The code of a name that ends at words[index] once a locative ending is
+    off it ("estados unidospi", "paraguaipe")."""
+    word = words[index]
+    for suffix in LOCATIVE_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            stem = word[: -len(suffix)]
+            for start in range(max(0, index - 3), index + 1):
+                name = " ".join([*words[start:index], stem])
+                if code := place_names().get(name):
+                    return code
+    return None
+
+
+def located_country(text: object) -> str | None:
+    """The country a message says the person is in, else None.
+
+    Only a name right after a word that places the person ("estoy en México",
+    "au Pérou", "nos EUA", "in the US", "nan Ayiti"), or with a Quechua or
+    Guarani locative ending ("Piruwpi", "Paraguáipe"), resolved through the
+    same names as ``resolve_country``; the last one named wins ("no estoy en
+    México, estoy en Guatemala"). "Soy de Honduras" or "hondureña" say where a
+    person comes from, not where they are.
+    """
+    if not isinstance(text, str):
+        return None
+    words = normalize(text).split()
+    found = None
+    for index, word in enumerate(words):
+        code = None
+        if word in LOCATIVES and index + 1 < len(words):
+            code = _name_from(words, index + 1)
+            if code is None and words[index + 1] in ARTICLES:
+                code = _name_from(words, index + 2)
+        elif word not in LOCATIVES:
+            code = _name_before_suffix(words, index)
+        found = code or found
     return found
 
 

@@ -18,13 +18,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.geo import UNKNOWN_COUNTRY, resolve_country
+from actions.geo import UNKNOWN_COUNTRY, located_country, resolve_country
 from actions.languages import SUPPORTED_LANGUAGES, find_language_name
 from actions.signals import latest_intent
 from bot.catalogs import is_reviewed
 
 # Slots that hold an ISO country code, filled from the entity of the same name.
 COUNTRY_SLOTS = ("country", "nationality")
+# Questions in which a country named is not where the person is now.
+NOT_HERE_INTENTS = {"ask_return_home", "ask_immigration", "change_language"}
 
 TOPIC_BY_INTENT = {
     "ask_shelter": "shelter",
@@ -119,6 +121,20 @@ def mentioned_country(tracker: Tracker, entity: str) -> str | None:
     return None
 
 
+def said_location(tracker: Tracker) -> str | None:
+    """Where the person says they are ("je suis au Pérou", "estou nos EUA")
+    when the NLU found no country we know in the message.
+
+    Not in questions about going home or being sent back, where "rentrer en
+    Haïti" names a destination, nor in a request to change language.
+    """
+    if mentioned_country(tracker, "country"):
+        return None
+    if latest_intent(tracker) in NOT_HERE_INTENTS:
+        return None
+    return located_country(tracker.latest_message.get("text"))
+
+
 class ActionValidateSlotMappings(ValidationAction):
     """Keeps ``language`` and ``topic`` up to date on every message, and the
     country slots in ISO codes."""
@@ -127,16 +143,25 @@ class ActionValidateSlotMappings(ValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Extracted countries become ISO codes; a word that names no country we
-        know leaves the slot as it was. And an answer to "where are you from?"
-        is a nationality, not where the person is now."""
+        know leaves the slot as it was; a place the NLU missed but the person
+        gave ("estoy en México") fills it. And an answer to "where are you
+        from?" is a nationality, not where the person is now."""
         slots = tracker.slots_to_validate()
+        said = {"country": said_location(tracker), "nationality": None}
         for name in COUNTRY_SLOTS:
-            if name in slots:
+            if name in slots or said[name]:
                 slots[name] = (
-                    resolve_country(slots[name])
+                    resolve_country(slots.get(name))
                     or mentioned_country(tracker, name)
+                    or said[name]
                     or country_code(slot_before_message(tracker, name))
                 )
+        # "Estoy en la República Dominicana" read as a nationality: the person
+        # placed themselves there, which says nothing of where they are from.
+        if said["country"] and slots.get("nationality") == said["country"]:
+            slots["nationality"] = country_code(
+                slot_before_message(tracker, "nationality")
+            )
         if "country" in slots and tracker.get_slot("requested_slot") == "nationality":
             slots["country"] = country_code(slot_before_message(tracker, "country"))
         return [SlotSet(name, value) for name, value in slots.items()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.directory.loader import default_directory
-from actions.geo import UNKNOWN_COUNTRY, resolve_country
+from actions.geo import UNKNOWN_COUNTRY, located_country, resolve_country
 from bot.languages import SUPPORTED_LANGUAGES
 from tests.country_mentions import MENTIONS, all_mentions
 
@@ -89,3 +89,32 @@ def test_no_country_is_invented(text: str | None) -> None:
 
 def test_a_list_of_values_is_not_a_mention() -> None:
     assert resolve_country(["México"]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("¿a qué número puedo llamar? estoy en México", "MX"),
+        ("je suis au pérou, j'ai besoin d'un avocat", "PE"),
+        ("estou nos EUA e preciso de um advogado", "US"),
+        ("where can i sleep safe tonight im in the US", "US"),
+        ("estoy en la Argentina", "AR"),
+        ("mwen nan Repiblik Dominikèn", "DO"),
+        ("Piruwpi kachkani, yanapay", "PE"),
+        ("Estados Unidospi", "US"),
+        ("Paraguáipe aime", "PY"),
+        ("estoy en guatemla", "GT"),
+        ("no estoy en México, estoy en Guatemala", "GT"),
+        ("SOY DE HONDURAS Y ESTOY EN MEXICO", "MX"),
+        # Where a person comes from is not where they are.
+        ("soy de Honduras", None),
+        ("soy hondureña, necesito un refugio", None),
+        ("I need a lawyer in latin america", None),
+        ("en la casa de mi jefe", None),
+        ("necesito un abogado", None),
+        ("en", None),
+        (None, None),
+    ],
+)
+def test_where_a_message_says_the_person_is(text: str | None, code: str | None) -> None:
+    assert located_country(text) == code

@@ -248,3 +248,76 @@ async def test_a_word_that_names_no_country_changes_nothing(
     tracker.events.insert(0, SlotSet("country", before))
     tracker.events.append(SlotSet("country", "Tapachula"))
     assert (await run(tracker, dispatcher, domain_dict))["country"] == after
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "entities", "country"),
+    [
+        ("je suis au Pérou, j'ai besoin d'un avocat", "ask_legal_aid", [], "PE"),
+        ("estou nos EUA e preciso de um advogado", "ask_legal_aid", [], "US"),
+        (
+            "mwen nan Repiblik Dominikèn",
+            "ask_hotline",
+            [{"entity": "country", "value": "Repiblik"}],
+            "DO",
+        ),
+        ("soy de Honduras, necesito un refugio", "ask_shelter", [], None),
+        ("je veux rentrer en Haïti", "ask_return_home", [], None),
+        (
+            "estoy en México, en Tapachula",
+            "ask_hotline",
+            [{"entity": "country", "value": "Tapachula"}],
+            "MX",
+        ),
+        (
+            "soy hondureña y estoy en México",
+            "ask_shelter",
+            [{"entity": "nationality", "value": "hondureña"}],
+            "MX",
+        ),
+        (
+            "ayuda, estoy en Guatemala",
+            "emergency",
+            [{"entity": "country", "value": "El Salvador"}],
+            "SV",
+        ),
+    ],
+    ids=[
+        "fr",
+        "pt",
+        "partly tagged",
+        "origin",
+        "going home",
+        "town tagged",
+        "with a nationality",
+        "the NLU's country stands",
+    ],
+)
+async def test_a_place_the_nlu_missed_fills_the_country(
+    text: str,
+    intent: str,
+    entities: list[dict],
+    country: str | None,
+    conversation: Conversation,
+    dispatcher: Any,
+    domain_dict: dict,
+) -> None:
+    tracker = conversation.tracker(text, intent=intent, entities=entities)
+    for found in entities:
+        tracker.events.append(SlotSet(found["entity"], found["value"]))
+    assert (await run(tracker, dispatcher, domain_dict)).get("country") == country
+
+
+async def test_a_place_read_as_a_nationality_is_where_the_person_is(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "¿a qué número puedo llamar? estoy en la Republica Dominicana",
+        intent="ask_hotline",
+        entities=[{"entity": "nationality", "value": "Dominicana"}],
+    )
+    tracker.events.insert(0, SlotSet("nationality", "HT"))
+    tracker.events.append(SlotSet("nationality", "Dominicana"))
+    slots = await run(tracker, dispatcher, domain_dict)
+    assert slots["country"] == "DO"
+    assert slots["nationality"] == "HT"
