@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.geo import UNKNOWN_COUNTRY, find_country
+from actions.geo import UNKNOWN_COUNTRY, resolve_country
 from actions.signals import latest_intent
 
 INTERRUPTING_INTENTS = {"emergency", "request_human"}
@@ -26,11 +26,11 @@ def _answer_for(tracker: Tracker, slot: str) -> dict[str, Any]:
     if tracker.get_slot("requested_slot") != slot:
         return {}
     for found in tracker.latest_message.get("entities") or []:
-        if found.get("entity") in ("country", "nationality") and found.get("value"):
-            code = find_country(str(found["value"])) or str(found["value"]).upper()
-            if len(code) == 2:
-                return {slot: code}
-    if code := find_country(tracker.latest_message.get("text") or ""):
+        if found.get("entity") not in ("country", "nationality"):
+            continue
+        if code := resolve_country(found.get("value")):
+            return {slot: code}
+    if code := resolve_country(tracker.latest_message.get("text")):
         return {slot: code}
     if latest_intent(tracker) in INTERRUPTING_INTENTS:
         return {}

@@ -1,4 +1,5 @@
-"""Slots filled on every message: the conversation's language and its topic.
+"""Slots filled on every message: the conversation's language and its topic,
+and the country slots the NLU fills, resolved to ISO codes.
 
 Rasa runs ``action_validate_slot_mappings`` after each user message. The language
 rule: the hotline's explicit choice (metadata) wins; then a request to change
@@ -17,10 +18,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.geo import find_country
+from actions.geo import UNKNOWN_COUNTRY, located_country, resolve_country
 from actions.languages import SUPPORTED_LANGUAGES, find_language_name
 from actions.signals import latest_intent
 from bot.catalogs import is_reviewed
+
+# Slots that hold an ISO country code, filled from the entity of the same name.
+COUNTRY_SLOTS = ("country", "nationality")
+# Questions in which a country named is not where the person is now.
+NOT_HERE_INTENTS = {"ask_return_home", "ask_immigration", "change_language"}
 
 TOPIC_BY_INTENT = {
     "ask_shelter": "shelter",
@@ -50,7 +56,7 @@ def requested_language(tracker: Tracker) -> str | None:
             if entity.get("entity") == "language" and value in SUPPORTED_LANGUAGES:
                 return value
     text = tracker.latest_message.get("text") or ""
-    return None if find_country(text) else find_language_name(text)
+    return None if resolve_country(text) else find_language_name(text)
 
 
 def _clear_language(parse_data: dict[str, Any]) -> str | None:
@@ -92,17 +98,72 @@ def slot_before_message(tracker: Tracker, slot: str) -> Any:
     return None
 
 
+def country_code(value: Any) -> str | None:
+    """A country slot's value as it may stand: an ISO code or "unknown"."""
+    return value if value == UNKNOWN_COUNTRY else resolve_country(value)
+
+
+def mentioned_country(tracker: Tracker, entity: str) -> str | None:
+    """The code of the last country this message names as ``entity``, if any.
+
+    Rasa fills the slot with the entity's raw word ("México", "Pérou") or, when
+    a synonym matched, a code; either way it is resolved here, so a country
+    slot only ever holds an ISO code.
+    """
+    values = [
+        found.get("value")
+        for found in tracker.latest_message.get("entities") or []
+        if found.get("entity") == entity
+    ]
+    for value in reversed(values):
+        if code := resolve_country(value):
+            return code
+    return None
+
+
+def said_location(tracker: Tracker) -> str | None:
+    """Where the person says they are ("je suis au Pérou", "estou nos EUA")
+    when the NLU found no country we know in the message.
+
+    Not in questions about going home or being sent back, where "rentrer en
+    Haïti" names a destination, nor in a request to change language.
+    """
+    if mentioned_country(tracker, "country"):
+        return None
+    if latest_intent(tracker) in NOT_HERE_INTENTS:
+        return None
+    return located_country(tracker.latest_message.get("text"))
+
+
 class ActionValidateSlotMappings(ValidationAction):
-    """Keeps ``language`` and ``topic`` up to date on every message."""
+    """Keeps ``language`` and ``topic`` up to date on every message, and the
+    country slots in ISO codes."""
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Extracted slots stand, except one rule: an answer to "where are you
+        """Extracted countries become ISO codes; a word that names no country we
+        know leaves the slot as it was; a place the NLU missed but the person
+        gave ("estoy en México") fills it. And an answer to "where are you
         from?" is a nationality, not where the person is now."""
         slots = tracker.slots_to_validate()
+        said = {"country": said_location(tracker), "nationality": None}
+        for name in COUNTRY_SLOTS:
+            if name in slots or said[name]:
+                slots[name] = (
+                    resolve_country(slots.get(name))
+                    or mentioned_country(tracker, name)
+                    or said[name]
+                    or country_code(slot_before_message(tracker, name))
+                )
+        # "Estoy en la República Dominicana" read as a nationality: the person
+        # placed themselves there, which says nothing of where they are from.
+        if said["country"] and slots.get("nationality") == said["country"]:
+            slots["nationality"] = country_code(
+                slot_before_message(tracker, "nationality")
+            )
         if "country" in slots and tracker.get_slot("requested_slot") == "nationality":
-            slots["country"] = slot_before_message(tracker, "country")
+            slots["country"] = country_code(slot_before_message(tracker, "country"))
         return [SlotSet(name, value) for name, value in slots.items()]
 
     async def extract_language(

@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.directory import CountryDirectory, ServiceEntry
 from actions.directory.loader import default_directory
-from actions.geo import UNKNOWN_COUNTRY, country_name
+from actions.geo import country_name, resolve_country
 from actions.languages import current_language
 
 # For each topic, the kinds of service to give, most useful first. The
@@ -33,8 +33,12 @@ SERVICES_BY_TOPIC: dict[str, tuple[str, ...]] = {
     "return_home": ("trafficking_hotline",),
     "emergency": ("emergency", "trafficking_hotline"),
 }
-# Kinds given only when the person has none of their own for the topic.
+# Kinds a country may lack; without them a topic has no line of its own.
 OPTIONAL_KINDS = {"legal_aid", "health", "labour_inspection", "shelter_intake"}
+# Every country has both (the schema requires them). When a topic has no line of
+# its own there, both answer it: the anti-trafficking line is the usual way into
+# a shelter, a lawyer or a consulate, and the emergency number is for danger.
+FALLBACK_KINDS = ("trafficking_hotline", "emergency")
 
 
 def unchecked_mark(entry: ServiceEntry) -> str:
@@ -74,35 +78,58 @@ class LineWriter:
             self.dispatcher.utter_message(response="utter_service_unchecked")
 
 
+def give_consulate(
+    dispatcher: CollectingDispatcher,
+    writer: LineWriter,
+    tracker: Tracker,
+    country: CountryDirectory,
+    topic: str,
+) -> bool:
+    """Utter the person's consulate; False when the consulate was asked for and
+    there is none to give."""
+    language = current_language(tracker)
+    nationality = resolve_country(tracker.get_slot("nationality"))
+    consulates = country.consulates.get(nationality or "", [])
+    for entry in consulates:
+        writer.entry("utter_service_consulate", entry)
+    if consulates or topic != "consulate":
+        return True
+    if nationality is None:
+        dispatcher.utter_message(response="utter_no_consulate_unknown_nationality")
+    else:
+        dispatcher.utter_message(
+            response="utter_no_consulate",
+            nationality_name=country_name(nationality, language),
+            country_name=country_name(country.country, language),
+        )
+    return False
+
+
 def give_topic_lines(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     country: CountryDirectory,
     topic: str,
 ) -> None:
-    """Utter the lines that answer a topic in one country."""
-    language = current_language(tracker)
+    """Utter the lines that answer a topic in one country.
+
+    Something is always given: when the topic has no line of its own there, the
+    person is told so and gets the country's anti-trafficking line and its
+    emergency number, which every country in the directory has.
+    """
     writer = LineWriter(dispatcher)
+    has_own_line = True
     if topic in ("consulate", "return_home"):
-        nationality = tracker.get_slot("nationality")
-        consulates = country.consulates.get(nationality or "", [])
-        for entry in consulates:
-            writer.entry("utter_service_consulate", entry)
-        if nationality and not consulates and topic == "consulate":
-            dispatcher.utter_message(
-                response="utter_no_consulate",
-                nationality_name=country_name(nationality, language),
-                country_name=country_name(country.country, language),
-            )
+        has_own_line = give_consulate(dispatcher, writer, tracker, country, topic)
     kinds = SERVICES_BY_TOPIC[topic]
-    missing = [k for k in kinds if k in OPTIONAL_KINDS and not country.entries(k)]
-    if missing:
+    if any(k in OPTIONAL_KINDS and not country.entries(k) for k in kinds):
         dispatcher.utter_message(
             response="utter_no_service_kind",
-            country_name=country_name(country.country, language),
+            country_name=country_name(country.country, current_language(tracker)),
         )
-        if "trafficking_hotline" not in kinds:
-            kinds = (*kinds, "trafficking_hotline")
+        has_own_line = False
+    if not has_own_line:
+        kinds = (*kinds, *(k for k in FALLBACK_KINDS if k not in kinds))
     if tracker.get_slot("sa_under_18") == "yes":
         kinds = ("child_helpline", *kinds)
     for kind in kinds:
@@ -123,23 +150,27 @@ class ActionAnswerTopic(Action):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        code = tracker.get_slot("country")
+        slot = tracker.get_slot("country")
+        code = resolve_country(slot)
         topic = tracker.get_slot("topic") or "hotline"
-        if code in (None, UNKNOWN_COUNTRY):
+        if code is None:
             dispatcher.utter_message(response="utter_country_not_understood")
             return [SlotSet("country", None)]
+        # A conversation from before countries were resolved may still hold a
+        # word here; it is mended as it is read.
+        events: list[EventType] = [] if code == slot else [SlotSet("country", code)]
         country = default_directory().get(code)
         if country is None:
             dispatcher.utter_message(
                 response="utter_no_directory_country",
                 country_name=country_name(code, current_language(tracker)),
             )
-            return []
+            return events
         give_topic_lines(dispatcher, tracker, country, topic)
-        return []
+        return events
 
 
 def emergency_number(code: Any) -> str | None:
     """The local emergency number, when we know the country."""
-    country = default_directory().get(code) if isinstance(code, str) else None
+    country = default_directory().get(resolve_country(code))
     return country.emergency_number() if country else None

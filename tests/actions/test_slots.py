@@ -180,3 +180,144 @@ async def test_a_demonym_answer_does_not_switch_the_language(
         "haitiano", intent="ask_consulate", slots={"language": "pt"}
     )
     assert "language" not in await run(tracker, dispatcher, domain_dict)
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value", "code"),
+    [
+        ("¿a qué número puedo llamar? estoy en México", "country", "México", "MX"),
+        ("je suis au Pérou", "country", "Pérou", "PE"),
+        ("estou no Brasil", "country", "no Brasil", "BR"),
+        ("I'm in the US", "country", "the US", "US"),
+        ("estoy en republica dominicana", "country", "DO", "DO"),
+        ("je suis haïtienne", "nationality", "haïtienne", "HT"),
+        ("SOY MEXICANA", "nationality", "MEXICANA", "MX"),
+    ],
+)
+async def test_an_extracted_country_becomes_its_code(
+    text: str,
+    entity: str,
+    value: str,
+    code: str,
+    conversation: Conversation,
+    dispatcher: Any,
+    domain_dict: dict,
+) -> None:
+    """The NLU fills the slot with the word the person wrote (or a code when a
+    synonym matched); the slot must hold the ISO code before any action runs."""
+    tracker = conversation.tracker(
+        text,
+        intent="ask_hotline",
+        entities=[{"entity": entity, "value": value}],
+        slots={entity: value},
+    )
+    tracker.events.append(SlotSet(entity, value))
+    assert (await run(tracker, dispatcher, domain_dict))[entity] == code
+
+
+async def test_the_last_country_that_resolves_fills_the_slot(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "estoy en México, en Tapachula",
+        intent="ask_shelter",
+        entities=[
+            {"entity": "country", "value": "México"},
+            {"entity": "country", "value": "Tapachula"},
+        ],
+        slots={"country": "Tapachula"},
+    )
+    tracker.events.append(SlotSet("country", "Tapachula"))
+    assert (await run(tracker, dispatcher, domain_dict))["country"] == "MX"
+
+
+@pytest.mark.parametrize(("before", "after"), [("GT", "GT"), (None, None)])
+async def test_a_word_that_names_no_country_changes_nothing(
+    before: str | None,
+    after: str | None,
+    conversation: Conversation,
+    dispatcher: Any,
+    domain_dict: dict,
+) -> None:
+    tracker = conversation.tracker(
+        "albergue en Tapachula",
+        intent="ask_shelter",
+        entities=[{"entity": "country", "value": "Tapachula"}],
+        slots={"country": "Tapachula"},
+    )
+    tracker.events.insert(0, SlotSet("country", before))
+    tracker.events.append(SlotSet("country", "Tapachula"))
+    assert (await run(tracker, dispatcher, domain_dict))["country"] == after
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "entities", "country"),
+    [
+        ("je suis au Pérou, j'ai besoin d'un avocat", "ask_legal_aid", [], "PE"),
+        ("estou nos EUA e preciso de um advogado", "ask_legal_aid", [], "US"),
+        (
+            "mwen nan Repiblik Dominikèn",
+            "ask_hotline",
+            [{"entity": "country", "value": "Repiblik"}],
+            "DO",
+        ),
+        ("soy de Honduras, necesito un refugio", "ask_shelter", [], None),
+        ("je veux rentrer en Haïti", "ask_return_home", [], None),
+        (
+            "estoy en México, en Tapachula",
+            "ask_hotline",
+            [{"entity": "country", "value": "Tapachula"}],
+            "MX",
+        ),
+        (
+            "soy hondureña y estoy en México",
+            "ask_shelter",
+            [{"entity": "nationality", "value": "hondureña"}],
+            "MX",
+        ),
+        (
+            "ayuda, estoy en Guatemala",
+            "emergency",
+            [{"entity": "country", "value": "El Salvador"}],
+            "SV",
+        ),
+    ],
+    ids=[
+        "fr",
+        "pt",
+        "partly tagged",
+        "origin",
+        "going home",
+        "town tagged",
+        "with a nationality",
+        "the NLU's country stands",
+    ],
+)
+async def test_a_place_the_nlu_missed_fills_the_country(
+    text: str,
+    intent: str,
+    entities: list[dict],
+    country: str | None,
+    conversation: Conversation,
+    dispatcher: Any,
+    domain_dict: dict,
+) -> None:
+    tracker = conversation.tracker(text, intent=intent, entities=entities)
+    for found in entities:
+        tracker.events.append(SlotSet(found["entity"], found["value"]))
+    assert (await run(tracker, dispatcher, domain_dict)).get("country") == country
+
+
+async def test_a_place_read_as_a_nationality_is_where_the_person_is(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        "¿a qué número puedo llamar? estoy en la Republica Dominicana",
+        intent="ask_hotline",
+        entities=[{"entity": "nationality", "value": "Dominicana"}],
+    )
+    tracker.events.insert(0, SlotSet("nationality", "HT"))
+    tracker.events.append(SlotSet("nationality", "Dominicana"))
+    slots = await run(tracker, dispatcher, domain_dict)
+    assert slots["country"] == "DO"
+    assert slots["nationality"] == "HT"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import pytest
+import yaml
 
 from actions.country import ValidateCountryForm
 from actions.directory.loader import default_directory
-from actions.topics import ActionAnswerTopic
-from tests.conftest import Conversation, responses
+from actions.topics import ActionAnswerTopic, emergency_number
+from bot.catalogs import translate
+from bot.languages import SUPPORTED_LANGUAGES
+from tests.conftest import ROOT, Conversation, responses
 
 
 async def answer(tracker: Any, dispatcher: Any, domain_dict: dict) -> list[dict]:
@@ -90,6 +94,156 @@ async def test_missing_consulate_says_so_in_the_persons_language(
     assert "utter_service_trafficking_hotline" in responses(dispatcher)
 
 
+# The line of its own each topic has where a country lists it; the other
+# topics are answered by the anti-trafficking line, which every country has.
+OWN_KIND = {
+    "shelter": "shelter_intake",
+    "legal_aid": "legal_aid",
+    "immigration": "legal_aid",
+    "health": "health",
+    "work_rights": "labour_inspection",
+}
+TOPICS = [
+    "shelter",
+    "hotline",
+    "consulate",
+    "legal_aid",
+    "health",
+    "immigration",
+    "work_rights",
+    "report_case",
+    "return_home",
+    "emergency",
+]
+
+
+def phones(dispatcher: Any) -> list[str]:
+    return [m["phone"] for m in dispatcher.messages if "phone" in m]
+
+
+def hotline_and_emergency(code: str) -> tuple[str, str]:
+    country = default_directory().get(code)
+    hotline = country.entries("trafficking_hotline")[0].main_number
+    return hotline, country.emergency_number()
+
+
+@pytest.mark.parametrize(
+    ("code", "topic"),
+    [
+        (code, topic)
+        for code, country in sorted(default_directory().countries.items())
+        for topic, kind in OWN_KIND.items()
+        if not country.entries(kind)
+    ],
+)
+async def test_a_topic_without_its_own_line_gets_the_hotline_and_emergency(
+    code: str, topic: str, conversation: Conversation, dispatcher: Any, domain_dict
+) -> None:
+    tracker = conversation.tracker(
+        slots={"country": code, "topic": topic, "language": "es"}
+    )
+    await answer(tracker, dispatcher, domain_dict)
+    said = responses(dispatcher)
+    assert said[0] == "utter_no_service_kind"
+    hotline, emergency = hotline_and_emergency(code)
+    assert hotline in phones(dispatcher)
+    assert emergency in phones(dispatcher)
+    assert "utter_no_directory_country" not in said
+
+
+@pytest.mark.parametrize("code", sorted(default_directory().countries))
+@pytest.mark.parametrize("topic", TOPICS)
+async def test_every_directory_country_answers_every_topic_with_lines(
+    code: str, topic: str, conversation: Conversation, dispatcher: Any, domain_dict
+) -> None:
+    tracker = conversation.tracker(
+        slots={"country": code, "topic": topic, "nationality": "PH"}
+    )
+    await answer(tracker, dispatcher, domain_dict)
+    said = responses(dispatcher)
+    assert "utter_no_directory_country" not in said
+    assert phones(dispatcher), said
+    # Whatever introduces lines is followed by at least one.
+    last_line = max(i for i, r in enumerate(said) if r.startswith("utter_service_"))
+    assert all(
+        i < last_line
+        for i, r in enumerate(said)
+        if r in ("utter_no_service_kind", "utter_no_consulate")
+    ), said
+
+
+@pytest.mark.parametrize("slot", ["México", "mexico", "MÉXICO", "no México"])
+async def test_a_word_left_in_the_slot_is_still_read_as_its_country(
+    slot: str, conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    """Conversations carry their slots over; one from before countries were
+    resolved may hold the word the person wrote."""
+    tracker = conversation.tracker(slots={"country": slot, "topic": "hotline"})
+    events = await answer(tracker, dispatcher, domain_dict)
+    assert "utter_no_directory_country" not in responses(dispatcher)
+    assert set(hotline_and_emergency("MX")) <= set(phones(dispatcher))
+    assert {"event": "slot", "name": "country", "value": "MX"} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events
+    ]
+
+
+@pytest.mark.parametrize(
+    ("slot", "phone"),
+    [("MX", "911"), ("México", "911"), ("Haïti", "114"), ("ZZ", None)],
+)
+def test_the_emergency_number_follows_the_country_however_written(
+    slot: str, phone: str | None
+) -> None:
+    assert emergency_number(slot) == phone
+
+
+async def test_a_missing_consulate_gets_the_hotline_and_emergency(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    tracker = conversation.tracker(
+        slots={"country": "GT", "nationality": "HN", "topic": "consulate"}
+    )
+    await answer(tracker, dispatcher, domain_dict)
+    assert responses(dispatcher)[0] == "utter_no_consulate"
+    assert set(hotline_and_emergency("GT")) <= set(phones(dispatcher))
+
+
+@pytest.mark.parametrize("nationality", ["ZZ", None])
+async def test_an_unrecognised_nationality_is_not_named(
+    nationality: str | None,
+    conversation: Conversation,
+    dispatcher: Any,
+    domain_dict: dict,
+) -> None:
+    """The form's "unknown" marker is no country: never "the consulate of
+    Unknown Region"."""
+    tracker = conversation.tracker(
+        slots={"country": "MX", "nationality": nationality, "topic": "consulate"}
+    )
+    await answer(tracker, dispatcher, domain_dict)
+    assert responses(dispatcher)[0] == "utter_no_consulate_unknown_nationality"
+    assert all("nationality_name" not in m for m in dispatcher.messages)
+    assert set(hotline_and_emergency("MX")) <= set(phones(dispatcher))
+
+
+def test_what_a_rule_says_before_the_country_form_stands_alone(domain: Any) -> None:
+    """The form may ask for the country, or find none it knows, before any line
+    is given: a header ending in ":" would be followed by nothing."""
+    rules = yaml.safe_load((ROOT / "bot" / "data" / "rules.yml").read_text())
+    intros = {
+        before["action"]
+        for rule in rules["rules"]
+        for before, after in pairwise(rule["steps"])
+        if after.get("action") == "country_form"
+        and str(before.get("action", "")).startswith("utter_")
+    }
+    assert "utter_hotline_info" in intros
+    for name in sorted(intros):
+        for language in SUPPORTED_LANGUAGES:
+            text = translate(name, domain.responses[name][0]["text"], language)
+            assert not text.rstrip().endswith(":"), (name, language, text)
+
+
 async def test_country_without_directory_gets_an_honest_answer(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
@@ -134,8 +288,21 @@ async def run_form(tracker: Any, dispatcher: Any, domain_dict: dict) -> dict:
         ("Ayiti", "greet", "HT"),
         ("houston", "ask_shelter", "ZZ"),
         ("he is hitting me", "emergency", None),
+        ("IN THE US", "ask_shelter", "US"),
+        ("au Pérou", "ask_shelter", "PE"),
+        ("nan Repiblik Dominikèn", "ask_hotline", "DO"),
+        ("Guatemla", "ask_hotline", "GT"),
     ],
-    ids=["named", "named in Kreyol", "unknown place", "emergency interrupts"],
+    ids=[
+        "named",
+        "named in Kreyol",
+        "unknown place",
+        "emergency interrupts",
+        "capitals and article",
+        "French preposition",
+        "Kreyol name",
+        "typo",
+    ],
 )
 async def test_country_form_reads_the_answer(
     text: str,
