@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -25,10 +26,11 @@ from hotline.models import Message
 ADMIN_URL = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A database of its own, dropped afterwards."""
-    name = f"aliada_test_{uuid.uuid4().hex[:12]}"
+@contextmanager
+def fresh_database(prefix: str) -> Iterator[str]:
+    """A PostgreSQL database of its own (the hotline's driver in its URL),
+    dropped afterwards; skipped where PostgreSQL is absent, unless required."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as error:
@@ -41,6 +43,13 @@ def postgres_url() -> Iterator[str]:
             yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
         finally:
             admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A database of its own, dropped afterwards."""
+    with fresh_database("aliada_test") as url:
+        yield url
 
 
 @pytest.fixture

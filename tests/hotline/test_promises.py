@@ -9,19 +9,17 @@ run the real Rasa and action server on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from bot_texts import bot_says
-from conftest import MODEL, REQUIRE_SERVICES, Twilio, make_app, message_bodies
+from conftest import MODEL, Twilio, make_app, message_bodies
 from flask import Flask
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, select, text
-from test_postgres import ADMIN_URL, postgres_url  # noqa: F401 (a fixture)
+from test_postgres import fresh_database, postgres_url  # noqa: F401 (a fixture)
 
 from bot.stack import Stack, start_on_free_ports
 from hotline import handoff, texts
@@ -292,25 +290,16 @@ def test_no_mix_of_slashes_and_spaces_leads_with_a_slash(parts: list[str]) -> No
 def postgres_bot_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Rasa and the actions with their trackers on PostgreSQL, as in
     production, in a database of their own (dropped afterwards)."""
-    name = f"aliada_trackers_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        if REQUIRE_SERVICES:
-            raise
-        pytest.skip(f"PostgreSQL is not reachable: {error}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    with fresh_database("aliada_trackers") as url:
         stack = start_on_free_ports(
             MODEL,
             tmp_path_factory.mktemp("pg-bot"),
-            tracker_store_url=ADMIN_URL.rsplit("/", 1)[0] + f"/{name}",
+            tracker_store_url=url.replace("postgresql+psycopg://", "postgresql://"),
         )
         try:
             yield stack
         finally:
             stack.stop()
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
