@@ -4,6 +4,12 @@ Seven yes/no questions (deception, freedom to leave, documents, debt, threats,
 withheld pay, age), answerable with words or digits, stoppable at any time. The
 end says what the answers suggest, never that someone is "not a victim", gives
 their rights, and either calls in a person (worrying answers) or offers one.
+
+"Sometimes" is kept as its own answer and counted as a sign: what happens
+sometimes happens. A person under 18 gets their own result: a child needs no
+force or fraud to be a victim, so a child is always referred to a person and to
+the lines for children, and is never told their answers show signs when they
+answered no to everything.
 """
 
 from __future__ import annotations
@@ -11,13 +17,18 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.answers import read_answer
-from actions.signals import latest_intent, signal_handoff
+from actions.directory.loader import default_directory
+from actions.geo import UNKNOWN_COUNTRY, country_name
+from actions.interruptions import interrupts
+from actions.languages import current_language
+from actions.signals import signal_handoff
+from actions.topics import give_topic_lines
 
 QUESTIONS = (
     "sa_deceived",
@@ -31,7 +42,11 @@ QUESTIONS = (
 INDICATORS = QUESTIONS[:-1]
 # Any one of these alone is a sign of trafficking that a person should look at.
 SEVERE_INDICATORS = ("sa_cannot_leave", "sa_threats")
-INTERRUPTING_INTENTS = {"emergency", "request_human"}
+# Answers that count as a sign for an indicator question.
+SIGN_ANSWERS = frozenset({"yes", "sometimes"})
+# The lines a child is given: the topic whose lines are the hotline and the
+# emergency number (the child lines come first for a person under 18).
+CHILD_LINES_TOPIC = "hotline"
 
 
 class ActionSelfAssessmentStart(Action):
@@ -54,7 +69,8 @@ class ValidateSelfAssessmentForm(FormValidationAction):
     """Reads each answer; "stop" ends the form, unclear answers are asked again.
 
     A "stop" is stored as the answer to the question it interrupted, so the
-    result can tell a stopped assessment from a finished one.
+    result can tell a stopped assessment from a finished one. Danger, asking for
+    a person, deleting and a call for help are no answer: the form lets go.
     """
 
     def name(self) -> str:
@@ -73,9 +89,11 @@ class ValidateSelfAssessmentForm(FormValidationAction):
     ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != slot:
             return {}
-        answer = read_answer(tracker.latest_message.get("text") or "")
-        if answer is None and latest_intent(tracker) in INTERRUPTING_INTENTS:
+        if interrupts(tracker):
             return {}
+        answer = read_answer(tracker.latest_message.get("text") or "")
+        if slot == "sa_under_18" and answer == "sometimes":
+            answer = None
         if answer is None:
             dispatcher.utter_message(response="utter_sa_not_understood")
         return {slot: answer}
@@ -121,12 +139,39 @@ def was_stopped(tracker: Tracker) -> bool:
 
 
 def assess(answers: dict[str, str | None]) -> tuple[int, bool, bool]:
-    """(number of indicators answered yes, is a minor, needs a person now)."""
-    signs = sum(answers.get(slot) == "yes" for slot in INDICATORS)
+    """(number of indicators that show a sign, is a minor, needs a person now).
+
+    A child always needs a person: nobody has to prove force or fraud for them.
+    """
+    signs = sum(answers.get(slot) in SIGN_ANSWERS for slot in INDICATORS)
     minor = answers.get("sa_under_18") == "yes"
-    severe = any(answers.get(slot) == "yes" for slot in SEVERE_INDICATORS)
-    worrying = signs >= 2 or severe or (minor and signs >= 1)
+    severe = any(answers.get(slot) in SIGN_ANSWERS for slot in SEVERE_INDICATORS)
+    worrying = signs >= 2 or severe or minor
     return signs, minor, worrying
+
+
+def give_child_lines(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """The lines for children (and the hotline and emergency number) where the
+    person is; when we do not know where, the country form asks and answers."""
+    code = tracker.get_slot("country")
+    country = default_directory().get(code) if code else None
+    if country is None and code not in (None, UNKNOWN_COUNTRY):
+        dispatcher.utter_message(
+            response="utter_no_directory_country",
+            country_name=country_name(code, current_language(tracker)),
+        )
+        return []
+    if country is None:
+        return [
+            SlotSet("topic", CHILD_LINES_TOPIC),
+            SlotSet("country", None),
+            FollowupAction("country_form"),
+        ]
+    dispatcher.utter_message(response="utter_hotline_info")
+    give_topic_lines(dispatcher, tracker, country, CHILD_LINES_TOPIC)
+    return []
 
 
 class ActionSelfAssessmentResult(Action):
@@ -147,12 +192,14 @@ class ActionSelfAssessmentResult(Action):
             return []
         answers = {slot: tracker.get_slot(slot) for slot in QUESTIONS}
         signs, minor, worrying = assess(answers)
-        if signs or minor:
+        if signs:
             dispatcher.utter_message(response="utter_sa_result_signs")
+            if minor:
+                dispatcher.utter_message(response="utter_sa_result_child")
+        elif minor:
+            dispatcher.utter_message(response="utter_sa_result_minor")
         else:
             dispatcher.utter_message(response="utter_sa_result_few_signs")
-        if minor:
-            dispatcher.utter_message(response="utter_sa_result_child")
         if signs:
             dispatcher.utter_message(response="utter_rights")
         if worrying:
@@ -162,4 +209,4 @@ class ActionSelfAssessmentResult(Action):
             )
         else:
             dispatcher.utter_message(response="utter_offer_person")
-        return []
+        return give_child_lines(dispatcher, tracker) if minor else []
