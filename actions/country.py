@@ -3,7 +3,9 @@
 It is opened by every topic that needs local numbers; when the country is already
 known it closes at once. A reply that names no country we know is taken as
 "unknown" rather than asked again and again: the person still gets an answer and
-can name the country later. Emergencies and requests for a person interrupt it.
+can name the country later. Danger, asking for a person, deleting and a bare call
+for help are no answer: the form lets them through (see actions/interruptions.py),
+keeping a country the message also named.
 """
 
 from __future__ import annotations
@@ -11,14 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.geo import UNKNOWN_COUNTRY, resolve_country
-from actions.signals import latest_intent
-
-INTERRUPTING_INTENTS = {"emergency", "request_human"}
+from actions.interruptions import interrupts, replying_to
 
 
 def _answer_for(tracker: Tracker, slot: str) -> dict[str, Any]:
@@ -32,7 +33,7 @@ def _answer_for(tracker: Tracker, slot: str) -> dict[str, Any]:
             return {slot: code}
     if code := resolve_country(tracker.latest_message.get("text")):
         return {slot: code}
-    if latest_intent(tracker) in INTERRUPTING_INTENTS:
+    if interrupts(tracker):
         return {}
     return {slot: UNKNOWN_COUNTRY}
 
@@ -42,6 +43,26 @@ class ValidateCountryForm(FormValidationAction):
 
     def name(self) -> str:
         return "validate_country_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Lets go of a reply that is no answer, even one that names a country
+        ("estoy en México y me están pegando"): the country is kept, the form is
+        rejected so that the rules for danger, a person or deleting run."""
+        form = self.form_name()
+        if (
+            tracker.active_loop_name == form
+            and replying_to(tracker, form)
+            and interrupts(tracker)
+        ):
+            requested = tracker.get_slot(REQUESTED_SLOT)
+            keep = _answer_for(tracker, requested) if requested else {}
+            return [
+                *(SlotSet(slot, code) for slot, code in keep.items() if code),
+                ActionExecutionRejected(form),
+            ]
+        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(
         self,
