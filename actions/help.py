@@ -1,0 +1,36 @@
+"""A bare call for help ("AYUDA", "aide", "èd", "yanapay", "pytyvõ").
+
+Someone who writes only "help" may be in trouble and unable to say more: they
+get the emergency number first (the local one when we know the country), the
+way to a person, then the menu of what the line can do.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.topics import emergency_number
+
+
+class ActionHelp(Action):
+    """Emergency number and the way to a person, then the help menu."""
+
+    def name(self) -> str:
+        return "action_help"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        phone = emergency_number(tracker.get_slot("country"))
+        if phone:
+            dispatcher.utter_message(response="utter_help_danger_local", phone=phone)
+        else:
+            dispatcher.utter_message(response="utter_help_danger_generic")
+        dispatcher.utter_message(response="utter_help_menu")
+        return []
