@@ -333,3 +333,27 @@ def test_help_while_the_country_is_asked(stack: Stack, domain: Any, lang: str) -
     )
     assert says(replies, "utter_help_menu", lang, domain), texts(replies)
     assert_not_read_as_an_answer(replies, lang, domain)
+
+
+@pytest.mark.parametrize(
+    ("lang", "help_text", "word"),
+    [
+        ("en", "help", "person"),
+        ("es", "ayuda", "persona"),
+        ("pt", "ajuda", "pessoa"),
+        ("fr", "aide", "humain"),
+        ("ht", "èd", "moun"),
+        ("qu", "yanapay", "runa"),
+        ("gn", "pytyvõ", "tapicha"),
+    ],
+)
+def test_the_word_the_help_answer_gives_brings_a_person(
+    stack: Stack, domain: Any, lang: str, help_text: str, word: str
+) -> None:
+    """The help answer says "to talk to a person, write: <word>"; the word works."""
+    person = Person(stack)
+    replies = person.says(help_text)
+    assert f": {word}." in text_of("utter_help_danger_generic", lang, domain)
+    assert says(replies, "utter_help_danger_generic", lang, domain), texts(replies)
+    replies = person.says(word)
+    assert handoffs(replies), texts(replies)
