@@ -193,13 +193,17 @@ def line_numbers() -> dict[str, str]:
     }
 
 
-def unavailable_answer(language: str | None) -> str:
+def in_their_language(text: texts.Text, language: str | None) -> str:
+    """One of the line's own texts with the numbers filled in: in the
+    person's language, or in each default language while it is unknown."""
     numbers = line_numbers()
     if language:
-        return texts.BOT_UNAVAILABLE(language, **numbers)
-    return "\n\n".join(
-        texts.BOT_UNAVAILABLE(code, **numbers) for code in fallback_languages()
-    )
+        return text(language, **numbers)
+    return "\n\n".join(text(code, **numbers) for code in fallback_languages())
+
+
+def unavailable_answer(language: str | None) -> str:
+    return in_their_language(texts.BOT_UNAVAILABLE, language)
 
 
 def choose_language(conversation: Conversation, choice: str | None) -> str | None:
@@ -344,7 +348,7 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
         _to_a_person(outcome, BOT_UNAVAILABLE, incoming.address)
         outcome.fallback = True
         outcome.texts = [
-            danger_answer(outcome.language)
+            danger_answer(outcome.conversation.language)
             if outcome.danger
             else unavailable_answer(conversation.language)
         ]
@@ -434,7 +438,7 @@ def _flood_answer(outcome: Outcome, pace: Pace) -> list[str]:
     """The emergency number for danger; else one polite answer per flood.
     Every message is kept for a person all the same."""
     if outcome.danger:
-        return [danger_answer(outcome.language)]
+        return [danger_answer(outcome.conversation.language)]
     return [texts.RATE_LIMITED(outcome.language)] if pace.first_of_flood else []
 
 
@@ -454,7 +458,7 @@ def hold_for_person(
         _mark_for_person(incoming.provider_id)
     _to_a_person(outcome, reason, incoming.address)
     if outcome.danger:
-        outcome.texts = [danger_answer(outcome.language)]
+        outcome.texts = [danger_answer(outcome.conversation.language)]
     elif reason != AFTER_OPT_OUT:
         outcome.texts = [unavailable_answer(conversation.language)]
     _store_replies(conversation, outcome.texts)
@@ -462,10 +466,10 @@ def hold_for_person(
     return outcome
 
 
-def danger_answer(language: str) -> str:
+def danger_answer(language: str | None) -> str:
     """What the line says at once to a message that signals danger, whether
     or not the bot can answer: the emergency number first."""
-    return texts.DANGER_ANSWER(language, **line_numbers())
+    return in_their_language(texts.DANGER_ANSWER, language)
 
 
 def team_away_answer(language: str) -> str | None:

@@ -204,6 +204,11 @@ def _missed(call_sid: str, language: str, step: int, misses: int) -> Response:
 
 def _answer(outcome: Outcome, step: int) -> Response:
     language = outcome.language
+    if outcome.fallback and outcome.danger:
+        # Danger with the bot down: the emergency number, then straight to the
+        # urgent queue (the service has made the conversation urgent).
+        said = voicing.prompt(texts.DANGER_ANSWER, language, **line_numbers())
+        return _to_people(outcome.conversation, language, step, said)
     if outcome.fallback:
         # The service's own text, said as the prompt it is (its language known).
         said = voicing.prompt(texts.BOT_UNAVAILABLE, language, **line_numbers())

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from bot_texts import bot_says
-from conftest import MODEL, Twilio, make_app, message_bodies
+from conftest import MODEL, Twilio, make_app, message_bodies, twiml
 from flask import Flask
 from hypothesis import given
 from hypothesis import strategies as st
@@ -38,6 +38,14 @@ from hotline.models import (
 from hotline.rasa_trackers import hotline_url
 
 NUMBERS = {"emergency": "911", "hotline": "+1 555 0100"}
+
+
+def danger_answer_in_the_default_languages() -> str:
+    """The line's danger answer to someone whose language the bot never
+    placed (it is down): Spanish, then English."""
+    return "\n\n".join(texts.DANGER_ANSWER(code, **NUMBERS) for code in ("es", "en"))
+
+
 DANGER = "me tienen encerrada y no puedo escapar"
 
 
@@ -184,7 +192,7 @@ def test_danger_with_the_bot_down_gets_the_emergency_answer_and_is_urgent(
     app: Flask, twilio: Twilio
 ) -> None:
     [body] = message_bodies(twilio.sms(DANGER))
-    assert body == texts.DANGER_ANSWER("es", **NUMBERS)
+    assert body == danger_answer_in_the_default_languages()
     conversation = the_conversation(app)
     assert (conversation.state, conversation.handoff_priority) == (
         State.WAITING,
@@ -225,26 +233,32 @@ def test_danger_during_a_flood_gets_the_emergency_answer(tmp_path) -> None:
     for n in range(3):
         twilio.sms(f"mensaje {n}")
     [body] = message_bodies(twilio.sms(DANGER))
-    assert body == texts.DANGER_ANSWER("es", **NUMBERS)
+    assert body == danger_answer_in_the_default_languages()
     assert the_conversation(app).handoff_priority == handoff.URGENT
 
 
 def test_danger_after_stop_is_answered_and_urgent(app: Flask, twilio: Twilio) -> None:
     twilio.sms("STOP")
     [body] = message_bodies(twilio.sms("they locked me in, I can't get out"))
-    assert body == texts.DANGER_ANSWER("en", **NUMBERS)
+    assert body == danger_answer_in_the_default_languages()
     assert the_conversation(app).handoff_priority == handoff.URGENT
 
 
 def test_danger_on_a_call_with_the_bot_down_is_urgent(
     app: Flask, twilio: Twilio
 ) -> None:
-    twilio.call(
+    response = twilio.call(
         "/twilio/voice/turn?lang=es",
         call_sid="CA" + "1" * 32,
         SpeechResult="me están pegando ayúdenme",
     )
     assert the_conversation(app).handoff_priority == handoff.URGENT
+    # The caller hears the emergency number and is put through to a person
+    # (the on-call number: no operator is on duty in this test).
+    said = " ".join(element.text or "" for element in twiml(response).iter("Say"))
+    assert "9 1 1" in said
+    [dialled] = [element.text for element in twiml(response).iter("Dial")]
+    assert dialled == "+15550199"
 
 
 # -- 5. Urgent comes first, always --------------------------------------------
