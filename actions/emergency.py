@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.signals import signal_handoff
-from actions.topics import emergency_number
+from actions.topics import utter_emergency_number
 
 
 class ActionEmergency(Action):
@@ -23,10 +23,6 @@ class ActionEmergency(Action):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        phone = emergency_number(tracker.get_slot("country"))
-        if phone:
-            dispatcher.utter_message(response="utter_emergency_local", phone=phone)
-        else:
-            dispatcher.utter_message(response="utter_emergency_generic")
+        utter_emergency_number(dispatcher, tracker, "utter_emergency")
         signal_handoff(dispatcher, tracker, reason="emergency", priority="urgent")
         return []

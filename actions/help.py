@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.topics import emergency_number
+from actions.topics import utter_emergency_number
 
 
 class ActionHelp(Action):
@@ -27,10 +27,6 @@ class ActionHelp(Action):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[EventType]:
-        phone = emergency_number(tracker.get_slot("country"))
-        if phone:
-            dispatcher.utter_message(response="utter_help_danger_local", phone=phone)
-        else:
-            dispatcher.utter_message(response="utter_help_danger_generic")
+        utter_emergency_number(dispatcher, tracker, "utter_help_danger")
         dispatcher.utter_message(response="utter_help_menu")
         return []

@@ -174,3 +174,15 @@ def emergency_number(code: Any) -> str | None:
     """The local emergency number, when we know the country."""
     country = default_directory().get(resolve_country(code))
     return country.emergency_number() if country else None
+
+
+def utter_emergency_number(
+    dispatcher: CollectingDispatcher, tracker: Tracker, response: str
+) -> None:
+    """``<response>_local`` with the country's emergency number when we know
+    it, else ``<response>_generic`` (the numbers common in the Americas)."""
+    phone = emergency_number(tracker.get_slot("country"))
+    if phone:
+        dispatcher.utter_message(response=f"{response}_local", phone=phone)
+    else:
+        dispatcher.utter_message(response=f"{response}_generic")
