@@ -13,7 +13,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions.answers import is_bare_answer
-from actions.signals import latest_intent
+from actions.signals import latest_intent, split_at_latest_message
 
 ACTION_LISTEN = "action_listen"
 # Danger always wins; the others win unless the whole message is an answer (a
@@ -37,12 +37,9 @@ def interrupts(tracker: Tracker) -> bool:
 def replying_to(tracker: Tracker, form: str) -> bool:
     """The form reads the person's latest message now, rather than coming back
     to it after a rule answered that message (the emergency answer, say)."""
-    events = list(tracker.events)
-    last_user = max(
-        (i for i, e in enumerate(events) if e.get("event") == "user"), default=-1
-    )
+    _before, after = split_at_latest_message(tracker)
     return all(
         event.get("name") in (ACTION_LISTEN, form)
-        for event in events[last_user + 1 :]
+        for event in after
         if event.get("event") == "action"
     )

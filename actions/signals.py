@@ -28,3 +28,12 @@ def signal_handoff(
 
 def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def split_at_latest_message(tracker: Tracker) -> tuple[list[dict], list[dict]]:
+    """The tracker's events before the person's latest message, and after it."""
+    events = list(tracker.events)
+    last_user = max(
+        (i for i, e in enumerate(events) if e.get("event") == "user"), default=-1
+    )
+    return events[: max(last_user, 0)], events[last_user + 1 :]

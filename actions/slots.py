@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.geo import UNKNOWN_COUNTRY, located_country, resolve_country
 from actions.languages import SUPPORTED_LANGUAGES, find_language_name
-from actions.signals import latest_intent
+from actions.signals import latest_intent, split_at_latest_message
 from bot.catalogs import is_reviewed
 
 # Slots that hold an ISO country code, filled from the entity of the same name.
@@ -88,11 +88,8 @@ def next_language(tracker: Tracker) -> str | None:
 
 def slot_before_message(tracker: Tracker, slot: str) -> Any:
     """The slot's value before the latest user message was processed."""
-    events = list(tracker.events)
-    last_user = max(
-        (i for i, e in enumerate(events) if e.get("event") == "user"), default=-1
-    )
-    for event in reversed(events[: max(last_user, 0)]):
+    before, _after = split_at_latest_message(tracker)
+    for event in reversed(before):
         if event.get("event") == "slot" and event.get("name") == slot:
             return event.get("value")
     return None
