@@ -59,11 +59,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _answer_errors_plainly(app: Flask) -> None:
-    """No stack trace ever reaches a caller; JSON for the API, text elsewhere."""
+    """No stack trace ever reaches a caller; JSON for the API and for anyone
+    who sent JSON (a refusal they can read), text elsewhere."""
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response | tuple[Any, int]:
-        if request.path.startswith("/webchat/api/"):
+        if request.path.startswith("/webchat/api/") or request.is_json:
             return jsonify(error=error.name, status=error.code), error.code or 500
         return Response(error.name, status=error.code, mimetype="text/plain")
 
