@@ -19,6 +19,7 @@ BOT := $(BOT_VENV)/bin
 HOTLINE_VENV := .venv/hotline
 HOTLINE := $(HOTLINE_VENV)/bin
 MODEL := models/aliada.tar.gz
+DANGER_MODEL := models/danger.json
 
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
@@ -29,7 +30,8 @@ RASA_ENDPOINTS ?= bot/endpoints.yml
 
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
-TRAINING_INPUTS := config.yml bot/normalize.py bot/danger.py $(shell find bot/data bot/domain bot/emergency_keywords bot/components -type f -not -name "*.pyc" 2>/dev/null)
+DANGER_INPUTS := bot/normalize.py bot/danger.py bot/danger_training.py $(shell find bot/data/nlu bot/danger_data bot/emergency_keywords -type f 2>/dev/null)
+TRAINING_INPUTS := config.yml $(DANGER_MODEL) $(shell find bot/data bot/domain bot/components -type f -not -name "*.pyc" 2>/dev/null)
 
 .PHONY: help run test test-bot test-hotline bench measure-console measure-widget audio eval translations catalogs model lint format clean
 
@@ -68,6 +70,11 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(BOT_VENV)
 	@$(BOT)/pybabel compile --statistics -i $< -o $@ -l $*
 
 catalogs: $(MO_FILES)
+
+# The danger classifier first: Rasa's training compiles it into the model, and
+# the hotline reads it from here.
+$(DANGER_MODEL): $(DANGER_INPUTS) $(BOT_VENV)/.installed
+	$(BOT)/python -m bot.danger_training --out $(DANGER_MODEL)
 
 $(MODEL): $(TRAINING_INPUTS) $(BOT_VENV)/.installed
 	$(BOT)/python -m bot.train --out $(MODEL)
@@ -112,7 +119,7 @@ audio: $(HOTLINE_VENV)/.installed catalogs
 	$(HOTLINE)/python -m hotline.voice.audio render
 
 eval: $(BOT_VENV)/.installed catalogs $(MODEL)
-	$(BOT)/python -m bot.evaluate --model $(MODEL) --report reports/eval.json
+	$(BOT)/python -m bot.evaluate --model $(MODEL) --report reports/eval.json --compare --cross-validation
 
 # Extracted with the hotline's environment: the console's templates need Jinja.
 translations: $(BOT_VENV)/.installed $(HOTLINE_VENV)/.installed

@@ -19,7 +19,11 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.geo import UNKNOWN_COUNTRY, resolve_country
-from actions.interruptions import interrupts, replying_to
+from actions.interruptions import (
+    COUNTRY_QUESTION_INTERRUPTIONS,
+    interrupts,
+    replying_to,
+)
 
 
 def _answer_for(tracker: Tracker, slot: str) -> dict[str, Any]:
@@ -33,7 +37,7 @@ def _answer_for(tracker: Tracker, slot: str) -> dict[str, Any]:
             return {slot: code}
     if code := resolve_country(tracker.latest_message.get("text")):
         return {slot: code}
-    if interrupts(tracker):
+    if interrupts(tracker, COUNTRY_QUESTION_INTERRUPTIONS):
         return {}
     return {slot: UNKNOWN_COUNTRY}
 
@@ -54,7 +58,7 @@ class ValidateCountryForm(FormValidationAction):
         if (
             tracker.active_loop_name == form
             and replying_to(tracker, form)
-            and interrupts(tracker)
+            and interrupts(tracker, COUNTRY_QUESTION_INTERRUPTIONS)
         ):
             requested = tracker.get_slot(REQUESTED_SLOT)
             keep = _answer_for(tracker, requested) if requested else {}

@@ -1,4 +1,7 @@
-"""What makes a form let go: danger, asking for a person, deleting, a call for help.
+"""What makes a form let go: danger, asking for a person, deleting, a call for help;
+and the country question also lets go of a situation told or a follow-up
+without a topic ("what can I do?"), which the self-assessment's yes/no questions
+keep as answers.
 
 A form that waits for an answer (the country, a self-assessment question) must
 not swallow these: "borra mis datos" is not a country and "quiero hablar con una
@@ -22,12 +25,14 @@ DANGER_INTENT = "emergency"
 INTERRUPTING_INTENTS = frozenset(
     {DANGER_INTENT, "request_human", "delete_data", "ask_help"}
 )
+COUNTRY_QUESTION_INTERRUPTIONS = frozenset({"describe_situation", "ask_what_now"})
 
 
-def interrupts(tracker: Tracker) -> bool:
-    """The latest message asks for something no form may swallow."""
+def interrupts(tracker: Tracker, also: frozenset[str] = frozenset()) -> bool:
+    """The latest message asks for something no form may swallow (nor these
+    ``also`` intents, for a form that has rules for them)."""
     intent = latest_intent(tracker)
-    if intent not in INTERRUPTING_INTENTS:
+    if intent not in INTERRUPTING_INTENTS | also:
         return False
     if intent == DANGER_INTENT:
         return True

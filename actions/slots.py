@@ -39,6 +39,18 @@ TOPIC_BY_INTENT = {
     "report_case": "report_case",
     "ask_return_home": "return_home",
     "emergency": "emergency",
+    "describe_situation": "situation",
+}
+# A second topic in the same message ("papers, and my son needs a doctor") is
+# answered too when the classifier gives it at least SECOND_TOPIC_SHARE of the
+# first one's confidence and SECOND_TOPIC_MIN in all: both clearly present.
+SECOND_TOPIC_MIN = 0.15
+SECOND_TOPIC_SHARE = 0.35
+# Only topics answered with their own text and numbers can come second.
+SECOND_TOPICS = {
+    intent: topic
+    for intent, topic in TOPIC_BY_INTENT.items()
+    if topic not in ("emergency", "situation")
 }
 
 
@@ -188,4 +200,18 @@ class ActionValidateSlotMappings(ValidationAction):
             return {}
         if tracker.active_loop_name == "country_form" and topic != "emergency":
             return {}
-        return {"topic": topic}
+        return {"topic": topic, "second_topic": second_topic(tracker, topic)}
+
+
+def second_topic(tracker: Tracker, first: str) -> str | None:
+    """Another topic this message clearly asks about, if any."""
+    ranking = tracker.latest_message.get("intent_ranking") or [{}]
+    top = ranking[0].get("confidence") or 0.0
+    for candidate in ranking[1:3]:
+        topic = SECOND_TOPICS.get(candidate.get("name") or "")
+        confidence = candidate.get("confidence") or 0.0
+        if topic is None or topic == first:
+            continue
+        if confidence >= SECOND_TOPIC_MIN and confidence >= SECOND_TOPIC_SHARE * top:
+            return topic
+    return None

@@ -32,6 +32,21 @@ SERVICES_BY_TOPIC: dict[str, tuple[str, ...]] = {
     "report_case": ("trafficking_hotline", "emergency"),
     "return_home": ("trafficking_hotline",),
     "emergency": ("emergency", "trafficking_hotline"),
+    "situation": ("trafficking_hotline", "emergency"),
+}
+# Each topic's own text, said before its numbers (the rules say the first
+# topic's; a second topic's and a follow-up's are said from here).
+INFO_BY_TOPIC: dict[str, str] = {
+    "shelter": "utter_shelter_info",
+    "hotline": "utter_hotline_info",
+    "consulate": "utter_consulate_info",
+    "legal_aid": "utter_legal_aid_info",
+    "health": "utter_health_info",
+    "immigration": "utter_immigration_info",
+    "work_rights": "utter_work_rights_info",
+    "report_case": "utter_report_info",
+    "return_home": "utter_return_home_info",
+    "situation": "utter_situation_what_now",
 }
 # Kinds a country may lack; without them a topic has no line of its own.
 OPTIONAL_KINDS = {"legal_aid", "health", "labour_inspection", "shelter_intake"}
@@ -110,14 +125,17 @@ def give_topic_lines(
     tracker: Tracker,
     country: CountryDirectory,
     topic: str,
+    writer: LineWriter | None = None,
 ) -> None:
     """Utter the lines that answer a topic in one country.
 
     Something is always given: when the topic has no line of its own there, the
     person is told so and gets the country's anti-trafficking line and its
-    emergency number, which every country in the directory has.
+    emergency number, which every country in the directory has. A writer
+    shared by two topics gives each number once.
     """
-    writer = LineWriter(dispatcher)
+    own_writer = writer is None
+    writer = writer or LineWriter(dispatcher)
     has_own_line = True
     if topic in ("consulate", "return_home"):
         has_own_line = give_consulate(dispatcher, writer, tracker, country, topic)
@@ -135,11 +153,14 @@ def give_topic_lines(
     for kind in kinds:
         for entry in country.entries(kind):
             writer.entry(f"utter_service_{kind}", entry)
-    writer.finish()
+    if own_writer:
+        writer.finish()
 
 
 class ActionAnswerTopic(Action):
-    """Gives the local numbers for the topic the country form was opened for."""
+    """Gives the local numbers for the topic the country form was opened for,
+    then a second topic the same message asked about (its text and numbers);
+    after a situation, the offer of a person."""
 
     def name(self) -> str:
         return "action_answer_topic"
@@ -166,7 +187,15 @@ class ActionAnswerTopic(Action):
                 country_name=country_name(code, current_language(tracker)),
             )
             return events
-        give_topic_lines(dispatcher, tracker, country, topic)
+        writer = LineWriter(dispatcher)
+        give_topic_lines(dispatcher, tracker, country, topic, writer)
+        second = tracker.get_slot("second_topic")
+        if second and second != topic:
+            dispatcher.utter_message(response=INFO_BY_TOPIC[second])
+            give_topic_lines(dispatcher, tracker, country, second, writer)
+        writer.finish()
+        if topic == "situation":
+            dispatcher.utter_message(response="utter_person_if_wanted")
         return events
 
 

@@ -1,9 +1,11 @@
-"""The trained model meets its floors on the held-out set (never trained on).
+"""The trained model and the danger detector meet their floors on held-out
+messages (never trained on).
 
-Targets (README): intent macro-F1 >= 0.93 per core language, emergency recall
->= 0.98, language identification >= 0.97 on messages of three words or more. The
-floors here sit a few points under them, so noise between trainings does not
-fail the build but a real regression does.
+Targets (README, ``make eval``): on the set written outside the team, intent
+macro-F1 >= 0.95 per core language, danger recall >= 0.99 with <= 3 % false
+alarms. The floors here sit under them (macro-F1 0.90 per core language,
+danger recall 0.97), so noise between trainings does not fail the build but a
+real regression does.
 """
 
 from __future__ import annotations
@@ -13,40 +15,88 @@ from typing import Any
 
 import pytest
 
-from bot.evaluate import evaluate, load_holdout, parse_all
+from bot.danger import default_detector
+from bot.evaluate import (
+    HOLDOUT_DIR,
+    danger_report,
+    evaluate,
+    load_danger_set,
+    load_holdout,
+    parse_all,
+)
 from bot.languages import CORE_LANGUAGES
 
 MACRO_F1_FLOOR = 0.90
-EMERGENCY_RECALL_FLOOR = 0.95
+TOP2_FLOOR = 0.90
+DANGER_RECALL_FLOOR = 0.97
+FALSE_ALARM_CEILING = 0.06
+TEAM_EMERGENCY_RECALL_FLOOR = 0.95
 LANGUAGE_ACCURACY_FLOOR = 0.95
+SETS = ("team", "outside")
 
 
 @pytest.fixture(scope="module")
-def report(trained_model: Path) -> dict[str, Any]:
-    examples = load_holdout()
-    return evaluate(examples, parse_all(trained_model, [e.text for e in examples]))
+def reports(trained_model: Path) -> dict[str, dict[str, Any]]:
+    reports = {}
+    for name in SETS:
+        examples = load_holdout(HOLDOUT_DIR / name)
+        reports[name] = evaluate(
+            examples, parse_all(trained_model, [e.text for e in examples])
+        )
+    return reports
 
 
-def test_holdout_is_never_trained_on() -> None:
+@pytest.fixture(scope="module")
+def danger() -> dict[str, Any]:
+    return danger_report(load_danger_set(), default_detector())
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_holdout_is_never_trained_on(name: str) -> None:
     from rasa.shared.nlu.training_data.loading import load_data
 
     training = {
         m.get("text").strip().lower() for m in load_data("bot/data/nlu").intent_examples
     }
-    leaked = [e.text for e in load_holdout() if e.text.strip().lower() in training]
+    leaked = [
+        e.text
+        for e in load_holdout(HOLDOUT_DIR / name)
+        if e.text.strip().lower() in training
+    ]
     assert not leaked
 
 
+@pytest.mark.parametrize("name", SETS)
 @pytest.mark.parametrize("language", CORE_LANGUAGES)
-def test_intent_macro_f1(report: dict[str, Any], language: str) -> None:
-    assert report[language]["macro_f1"] >= MACRO_F1_FLOOR
+def test_intent_macro_f1(
+    reports: dict[str, dict[str, Any]], name: str, language: str
+) -> None:
+    assert reports[name][language]["macro_f1"] >= MACRO_F1_FLOOR
 
 
-def test_emergency_recall(report: dict[str, Any]) -> None:
-    assert report["all"]["emergency_recall"] >= EMERGENCY_RECALL_FLOOR
-    for language in CORE_LANGUAGES:
-        assert report[language]["emergency_recall"] >= EMERGENCY_RECALL_FLOOR - 0.05
+def test_top_two_on_messages_written_outside_the_team(
+    reports: dict[str, dict[str, Any]],
+) -> None:
+    assert reports["outside"]["all"]["top2_accuracy"] >= TOP2_FLOOR
 
 
-def test_language_identification(report: dict[str, Any]) -> None:
-    assert report["all"]["language_accuracy_3_words"] >= LANGUAGE_ACCURACY_FLOOR
+@pytest.mark.parametrize("language", CORE_LANGUAGES)
+def test_danger_is_recognised_as_people_tell_it(
+    danger: dict[str, Any], language: str
+) -> None:
+    assert danger[language]["recall"] >= DANGER_RECALL_FLOOR, danger[language]["missed"]
+    assert danger[language]["false_alarm_rate"] <= FALSE_ALARM_CEILING
+
+
+def test_danger_reaches_the_person_as_an_emergency_answer(
+    reports: dict[str, dict[str, Any]],
+) -> None:
+    """The model's intent (what decides the answer) agrees with the detector."""
+    assert reports["outside"]["all"]["emergency_recall"] >= DANGER_RECALL_FLOOR
+    assert reports["team"]["all"]["emergency_recall"] >= TEAM_EMERGENCY_RECALL_FLOOR
+
+
+def test_language_identification(reports: dict[str, dict[str, Any]]) -> None:
+    for name in SETS:
+        accuracy = reports[name]["all"]["language_accuracy_3_words"]
+        assert accuracy >= LANGUAGE_ACCURACY_FLOOR

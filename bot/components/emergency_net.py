@@ -1,11 +1,12 @@
 """The danger detector (``bot.danger``) inside Rasa: it catches immediate danger
-even when the classifier does not.
+even when the intent classifier does not.
 
-The phrases are compiled at training time into the model, so a deployed model
-behaves exactly as it was evaluated. A match sets the intent to ``emergency``
-with full confidence and marks the message, whatever the classifier said. The
-hotline runs the same detector on every message before (and whether or not)
-Rasa sees it.
+The keyword phrases and the danger classifier's weights (``make`` trains them
+into ``models/danger.json`` first) are compiled at training time into the
+model, so a deployed model behaves exactly as it was evaluated. Danger sets the
+intent to ``emergency`` with full confidence, whatever the intent classifier
+said, and marks the message with what saw it. The hotline runs the same
+detector on every message before (and whether or not) Rasa sees it.
 """
 
 from __future__ import annotations
@@ -22,34 +23,37 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.danger import KeywordNet
+from bot.danger import DangerClassifier, DangerDetector, KeywordNet, model_path
 
 EMERGENCY_INTENT = "emergency"
 MATCH_KEY = "emergency_keyword"
+DANGER_KEY = "danger"
 PATTERNS_FILE = "emergency_patterns.json"
+CLASSIFIER_FILE = "danger_classifier.json"
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
 class EmergencyKeywordNet(GraphComponent):
-    """Overrides the intent with ``emergency`` when a danger phrase matches."""
+    """Overrides the intent with ``emergency`` when the detector sees danger."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"keywords_dir": "bot/emergency_keywords"}
+        # No classifier file: the one ``bot.danger.model_path`` names.
+        return {"keywords_dir": "bot/emergency_keywords", "classifier_file": None}
 
     def __init__(
         self,
         config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        net: KeywordNet | None = None,
+        detector: DangerDetector | None = None,
     ) -> None:
         self.config = config
         self._model_storage = model_storage
         self._resource = resource
-        self.net = net
+        self.detector = detector
 
     @classmethod
     def create(
@@ -62,11 +66,24 @@ class EmergencyKeywordNet(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        self.net = KeywordNet.from_directory(Path(self.config["keywords_dir"]))
+        """Compile the net and copy the classifier's weights into the model;
+        a model without its classifier would miss danger told in words."""
+        net = KeywordNet.from_directory(Path(self.config["keywords_dir"]))
+        classifier_file = Path(self.config["classifier_file"] or model_path())
+        if not classifier_file.exists():
+            raise FileNotFoundError(
+                f"{classifier_file}: train the danger classifier first "
+                "(make models/danger.json)"
+            )
+        weights = classifier_file.read_text(encoding="utf-8")
+        self.detector = DangerDetector(
+            net, DangerClassifier.from_dict(json.loads(weights))
+        )
         with self._model_storage.write_to(self._resource) as directory:
             (directory / PATTERNS_FILE).write_text(
-                json.dumps(self.net.patterns), encoding="utf-8"
+                json.dumps(net.patterns), encoding="utf-8"
             )
+            (directory / CLASSIFIER_FILE).write_text(weights, encoding="utf-8")
         return self._resource
 
     @classmethod
@@ -80,14 +97,22 @@ class EmergencyKeywordNet(GraphComponent):
     ) -> EmergencyKeywordNet:
         with model_storage.read_from(resource) as directory:
             patterns = json.loads((directory / PATTERNS_FILE).read_text("utf-8"))
-        return cls(config, model_storage, resource, KeywordNet(patterns))
+            weights = json.loads((directory / CLASSIFIER_FILE).read_text("utf-8"))
+        detector = DangerDetector(
+            KeywordNet(patterns), DangerClassifier.from_dict(weights)
+        )
+        return cls(config, model_storage, resource, detector)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            if self.net is None or not self.net.match(message.get(TEXT) or ""):
+            if self.detector is None:
+                continue
+            verdict = self.detector.assess(message.get(TEXT) or "")
+            if not verdict.danger:
                 continue
             override_intent(message, EMERGENCY_INTENT)
-            message.set(MATCH_KEY, True, add_to_output=True)
+            message.set(MATCH_KEY, verdict.by == "keywords", add_to_output=True)
+            message.set(DANGER_KEY, {"by": verdict.by}, add_to_output=True)
         return messages
 
 
