@@ -3,31 +3,67 @@
 It is opened by every topic that needs local numbers; when the country is already
 known it closes at once. A reply that names no country we know is taken as
 "unknown" rather than asked again and again: the person still gets an answer and
-can name the country later. Danger, asking for a person, deleting and a bare call
-for help are no answer: the form lets them through (see actions/interruptions.py),
-keeping a country the message also named.
+can name the country later. A town several countries share ("Santa Cruz",
+"León") is asked about: "Bolivia, Spain or Brazil?". Danger, asking for a
+person, deleting and a bare call for help are no answer: the form lets them
+through (see actions/interruptions.py), keeping a country the message also
+named.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.geo import UNKNOWN_COUNTRY, resolve_country
+from actions.geo import (
+    UNKNOWN_COUNTRY,
+    country_candidates,
+    country_choice,
+    located_candidates,
+    located_country,
+    resolve_country,
+)
 from actions.interruptions import (
     COUNTRY_QUESTION_INTERRUPTIONS,
     interrupts,
     replying_to,
 )
+from actions.languages import current_language
+
+
+def ambiguous_place(tracker: Tracker) -> tuple[str, ...]:
+    """The countries the latest message's place may be in, when it names a town
+    several countries share ("Santa Cruz": Bolivia, Spain or Brazil); () when
+    it names none or only one."""
+    message = tracker.latest_message
+    mentions = [
+        found.get("value")
+        for found in message.get("entities") or []
+        if found.get("entity") in ("country", "nationality")
+    ]
+    text = message.get("text")
+    for candidates in (
+        *(country_candidates(value) for value in mentions),
+        located_candidates(text),
+        country_candidates(text),
+    ):
+        if len(candidates) > 1:
+            return candidates
+    return ()
 
 
 def _answer_for(tracker: Tracker, slot: str) -> dict[str, Any]:
-    """Read the country a reply names, by entity or by name, else "unknown"."""
+    """Read the country a reply names, by entity or by name, else "unknown".
+
+    For the country, where the person says they are ("estou em Salvador", the
+    Brazilian city) comes before the names anywhere in the reply. A town
+    several countries share fills nothing, and the form asks which country
+    (``ActionAskCountry``)."""
     if tracker.get_slot("requested_slot") != slot:
         return {}
     for found in tracker.latest_message.get("entities") or []:
@@ -35,11 +71,15 @@ def _answer_for(tracker: Tracker, slot: str) -> dict[str, Any]:
             continue
         if code := resolve_country(found.get("value")):
             return {slot: code}
-    if code := resolve_country(tracker.latest_message.get("text")):
+    text = tracker.latest_message.get("text")
+    if slot == "country" and (code := located_country(text)):
+        return {slot: code}
+    if code := resolve_country(text):
         return {slot: code}
     if interrupts(tracker, COUNTRY_QUESTION_INTERRUPTIONS):
         return {}
-    return {slot: UNKNOWN_COUNTRY}
+    # An explicit empty value: the form asks again rather than letting go.
+    return {slot: None} if ambiguous_place(tracker) else {slot: UNKNOWN_COUNTRY}
 
 
 class ValidateCountryForm(FormValidationAction):
@@ -88,3 +128,32 @@ class ValidateCountryForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return _answer_for(tracker, "nationality")
+
+
+class ActionAskCountry(Action):
+    """The form's question for the country: which one, when the person named a
+    town several countries share ("Santa Cruz": "Bolivia, Spain or Brazil?"),
+    otherwise the plain question."""
+
+    slot = "country"
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if candidates := ambiguous_place(tracker):
+            dispatcher.utter_message(
+                response="utter_ask_which_country",
+                countries=country_choice(candidates, current_language(tracker)),
+            )
+        else:
+            dispatcher.utter_message(response=f"utter_ask_{self.slot}")
+        return []
+
+
+class ActionAskNationality(ActionAskCountry):
+    """The same for the person's own country ("soy de León")."""
+
+    slot = "nationality"

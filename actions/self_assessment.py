@@ -24,11 +24,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import read_answer
 from actions.directory.loader import default_directory
-from actions.geo import UNKNOWN_COUNTRY, country_name
+from actions.geo import UNKNOWN_COUNTRY
 from actions.interruptions import interrupts
-from actions.languages import current_language
 from actions.signals import signal_handoff
-from actions.topics import give_topic_lines
+from actions.topics import give_topic_lines, say_no_directory
 
 QUESTIONS = (
     "sa_deceived",
@@ -158,10 +157,7 @@ def give_child_lines(
     code = tracker.get_slot("country")
     country = default_directory().get(code) if code else None
     if country is None and code not in (None, UNKNOWN_COUNTRY):
-        dispatcher.utter_message(
-            response="utter_no_directory_country",
-            country_name=country_name(code, current_language(tracker)),
-        )
+        say_no_directory(dispatcher, tracker, code)
         return []
     if country is None:
         return [

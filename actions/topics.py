@@ -120,6 +120,27 @@ def give_consulate(
     return False
 
 
+def say_no_directory(
+    dispatcher: CollectingDispatcher, tracker: Tracker, code: str
+) -> None:
+    """What the line can tell in a country it has no numbers for: that it has
+    none (and to call the local emergency number, or a person from our team),
+    and, when we know where the person is from, that their own consulate
+    there can help, though we have no number for it."""
+    language = current_language(tracker)
+    dispatcher.utter_message(
+        response="utter_no_directory_country",
+        country_name=country_name(code, language),
+    )
+    nationality = resolve_country(tracker.get_slot("nationality"))
+    if nationality and nationality != code:
+        dispatcher.utter_message(
+            response="utter_no_directory_consulate",
+            nationality_name=country_name(nationality, language),
+            country_name=country_name(code, language),
+        )
+
+
 def give_topic_lines(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -182,10 +203,7 @@ class ActionAnswerTopic(Action):
         events: list[EventType] = [] if code == slot else [SlotSet("country", code)]
         country = default_directory().get(code)
         if country is None:
-            dispatcher.utter_message(
-                response="utter_no_directory_country",
-                country_name=country_name(code, current_language(tracker)),
-            )
+            say_no_directory(dispatcher, tracker, code)
             return events
         writer = LineWriter(dispatcher)
         give_topic_lines(dispatcher, tracker, country, topic, writer)

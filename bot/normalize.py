@@ -13,6 +13,8 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 def strip_accents(text: str) -> str:
     """Remove combining marks: "avañe'ẽ" -> "avane'e", "ação" -> "acao"."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

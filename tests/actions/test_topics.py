@@ -286,7 +286,8 @@ async def run_form(tracker: Any, dispatcher: Any, domain_dict: dict) -> dict:
     [
         ("estoy en méxico", "ask_consulate", "MX"),
         ("Ayiti", "greet", "HT"),
-        ("houston", "ask_shelter", "ZZ"),
+        ("en el rancho", "ask_shelter", "ZZ"),
+        ("houston", "ask_shelter", "US"),
         ("he is hitting me", "emergency", None),
         ("IN THE US", "ask_shelter", "US"),
         ("au Pérou", "ask_shelter", "PE"),
@@ -297,6 +298,7 @@ async def run_form(tracker: Any, dispatcher: Any, domain_dict: dict) -> dict:
         "named",
         "named in Kreyol",
         "unknown place",
+        "a town",
         "emergency interrupts",
         "capitals and article",
         "French preposition",
