@@ -118,12 +118,16 @@ class DangerClassifier:
     """Logistic regression over TF-IDF features, as its exported weights.
 
     ``weights`` maps a feature to its (idf, coefficient); the score is the
-    model's probability of danger, and ``threshold`` the score from which a
-    message counts as danger (chosen in training for recall)."""
+    model's probability of danger. From ``threshold`` (chosen in training for
+    recall) a message counts as danger: the hotline puts it at the head of the
+    queue and gives the emergency number. From ``certain_threshold`` (chosen
+    for few false alarms) the bot also answers it as an emergency instead of
+    the question it may have asked."""
 
     weights: dict[str, tuple[float, float]]
     intercept: float
     threshold: float
+    certain_threshold: float
     about: dict[str, Any]
 
     @classmethod
@@ -132,6 +136,7 @@ class DangerClassifier:
             weights={f: (idf, coef) for f, (idf, coef) in data["weights"].items()},
             intercept=data["intercept"],
             threshold=data["threshold"],
+            certain_threshold=data.get("certain_threshold", data["threshold"]),
             about=data.get("about", {}),
         )
 
@@ -151,10 +156,12 @@ class DangerClassifier:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What the detector saw: ``by`` is "keywords", "classifier" or None."""
+    """What the detector saw: ``by`` is "keywords", "classifier" or None;
+    ``certain`` when the keyword net matched or the classifier is sure."""
 
     by: str | None
     score: float | None = None
+    certain: bool = False
 
     @property
     def danger(self) -> bool:
@@ -171,9 +178,10 @@ class DangerDetector:
     def assess(self, text: str) -> Verdict:
         score = self.classifier.score(text) if self.classifier else None
         if self.net.match(text) is not None:
-            return Verdict("keywords", score)
+            return Verdict("keywords", score, certain=True)
         if score is not None and self.classifier and score >= self.classifier.threshold:
-            return Verdict("classifier", score)
+            sure = score >= self.classifier.certain_threshold
+            return Verdict("classifier", score, certain=sure)
         return Verdict(None, score)
 
 
@@ -199,6 +207,6 @@ def default_detector() -> DangerDetector:
     return DangerDetector(default_net(), DangerClassifier.from_file(path))
 
 
-def signals_danger(text: str) -> bool:
-    """True when the message tells of immediate danger."""
-    return default_detector().assess(text).danger
+def assess_danger(text: str) -> Verdict:
+    """What the detector makes of a message."""
+    return default_detector().assess(text)

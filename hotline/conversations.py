@@ -19,16 +19,18 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from bot.danger import signals_danger
+from bot.danger import Verdict, assess_danger
 from bot.languages import SUPPORTED_LANGUAGES
 from hotline import handoff, hours, metrics, rasa_trackers, texts
 from hotline.bot_client import BotClient, BotUnavailable, Handoff
 from hotline.extensions import db
 from hotline.handoff import (
     AFTER_OPT_OUT,
+    BOT_EMERGENCY,
     BOT_UNAVAILABLE,
     DANGER,
     FLOOD,
+    HIGH,
     NORMAL,
     URGENT,
 )
@@ -83,7 +85,12 @@ class Outcome:
     handoff: Handoff | None = None
     duplicate: bool = False
     fallback: bool = False
-    danger: bool = False
+    # What the danger detector made of the message (bot.danger).
+    verdict: Verdict = field(default_factory=lambda: Verdict(None))
+
+    @property
+    def danger(self) -> bool:
+        return self.verdict.danger
 
     @property
     def language(self) -> str:
@@ -305,7 +312,7 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
     conversation = conversation or find_or_start(incoming.channel, incoming.address)
     outcome = Outcome(conversation=conversation)
     text = clean_text(incoming.text)
-    outcome.danger = signals_danger(text)
+    outcome.verdict = assess_danger(text)
     fresh_language = choose_language(conversation, incoming.language_choice)
     if handoff.is_with_people(conversation):
         return _for_the_operators(conversation, incoming, text, outcome)
@@ -369,7 +376,11 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
             turn.handoff.topic,
         )
         outcome.handoff = turn.handoff
-    if outcome.danger:  # urgent, even if the bot's classifier saw no danger
+    if outcome.danger:  # a person, even if the bot's classifier saw no danger
+        if not (turn.handoff and turn.handoff.reason == BOT_EMERGENCY):
+            # The bot answered the question; the emergency number comes too.
+            outcome.texts = [*outcome.texts, danger_answer(conversation.language)]
+            outcome.buttons = [*outcome.buttons, []]
         _to_a_person(outcome, DANGER, incoming.address)
     if outcome.handoff and (away := team_away_answer(outcome.language)):
         outcome.texts = [*outcome.texts, away]
@@ -386,9 +397,10 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
 
 
 def _to_a_person(outcome: Outcome, reason: str, address: str | None) -> None:
-    """The hotline's own hand-off: urgent when the message signals danger."""
+    """The hotline's own hand-off: urgent when the message surely signals
+    danger, high when it may (recall first: a person reads it either way)."""
     reason = DANGER if outcome.danger else reason
-    priority = URGENT if outcome.danger else NORMAL
+    priority = URGENT if outcome.verdict.certain else HIGH if outcome.danger else NORMAL
     conversation = outcome.conversation
     handoff.request_person(conversation, reason, priority, address)
     if outcome.handoff is None:
@@ -452,7 +464,7 @@ def hold_for_person(
     otherwise the outage answer, or nothing after STOP (the line is silent)."""
     outcome = Outcome(conversation=conversation)
     text = clean_text(incoming.text)
-    outcome.danger = signals_danger(text)
+    outcome.verdict = assess_danger(text)
     stored = keep(conversation, text, MessageStatus.FOR_PERSON, incoming.provider_id)
     if stored is None:
         _mark_for_person(incoming.provider_id)

@@ -37,6 +37,8 @@ BOT_UNAVAILABLE = "bot_unavailable"  # Rasa down, slow or silent; Twilio fallbac
 FLOOD = "flood"  # more messages than a person types: held, not sent to the bot
 AFTER_OPT_OUT = "after_opt_out"  # wrote after STOP: the line stays silent
 DANGER = "danger"  # the danger detector matched (``bot.danger``)
+# The bot's own reason when it gave its emergency answer (actions/emergency.py).
+BOT_EMERGENCY = "emergency"
 
 
 def is_with_people(conversation: Conversation) -> bool:

@@ -3,9 +3,10 @@ even when the intent classifier does not.
 
 The keyword phrases and the danger classifier's weights (``make`` trains them
 into ``models/danger.json`` first) are compiled at training time into the
-model, so a deployed model behaves exactly as it was evaluated. Danger sets the
-intent to ``emergency`` with full confidence, whatever the intent classifier
-said, and marks the message with what saw it. The hotline runs the same
+model, so a deployed model behaves exactly as it was evaluated. Sure danger
+(the keyword net, or the classifier well above its threshold) sets the intent
+to ``emergency`` with full confidence, whatever the intent classifier said;
+any danger marks the message with what saw it. The hotline runs the same
 detector on every message before (and whether or not) Rasa sees it.
 """
 
@@ -110,9 +111,13 @@ class EmergencyKeywordNet(GraphComponent):
             verdict = self.detector.assess(message.get(TEXT) or "")
             if not verdict.danger:
                 continue
+            # Possible danger: the hotline adds the emergency number and calls a
+            # person; only a sure verdict replaces the answer to the question.
+            message.set(DANGER_KEY, {"by": verdict.by}, add_to_output=True)
+            if not verdict.certain:
+                continue
             override_intent(message, EMERGENCY_INTENT)
             message.set(MATCH_KEY, verdict.by == "keywords", add_to_output=True)
-            message.set(DANGER_KEY, {"by": verdict.by}, add_to_output=True)
         return messages
 
 

@@ -85,7 +85,7 @@ def test_without_a_trained_classifier_the_net_works_alone(
     danger.default_detector.cache_clear()
     try:
         assert danger.default_detector().classifier is None
-        assert danger.signals_danger("socorro, me van a matar")
+        assert danger.assess_danger("socorro, me van a matar").by == "keywords"
     finally:
         danger.default_detector.cache_clear()
 

@@ -9,6 +9,7 @@ run the real Rasa and action server on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from sqlalchemy import create_engine, select, text
 from test_postgres import fresh_database, postgres_url  # noqa: F401 (a fixture)
 
+from bot import danger
 from bot.stack import Stack, start_on_free_ports
 from hotline import handoff, texts
 from hotline.console.routing import queue_for
@@ -242,6 +244,52 @@ def test_danger_after_stop_is_answered_and_urgent(app: Flask, twilio: Twilio) ->
     [body] = message_bodies(twilio.sms("they locked me in, I can't get out"))
     assert body == danger_answer_in_the_default_languages()
     assert the_conversation(app).handoff_priority == handoff.URGENT
+
+
+@pytest.fixture
+def classifier_unsure_of_tonight(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """A danger classifier that gives any message with "tonight" a score
+    (0.73) between its threshold and its certain threshold."""
+    path = tmp_path / "danger.json"
+    path.write_text(
+        json.dumps(
+            {
+                "weights": {"w tonight": [1.0, 3.0]},
+                "intercept": -2.0,
+                "threshold": 0.5,
+                "certain_threshold": 0.9,
+            }
+        )
+    )
+    monkeypatch.setenv("DANGER_MODEL_PATH", str(path))
+    danger.default_detector.cache_clear()
+    yield
+    danger.default_detector.cache_clear()
+
+
+@pytest.mark.usefixtures("classifier_unsure_of_tonight")
+def test_possible_danger_told_in_words_reaches_a_person_soon(
+    app: Flask, twilio: Twilio
+) -> None:
+    """Recall first: what the classifier is unsure of still gets the
+    emergency number and a person, ahead of ordinary messages but behind
+    sure danger."""
+    twilio.sms("hola", sender="+15005550001")
+    [body] = message_bodies(
+        twilio.sms("they say we leave for the border tonight", sender="+15005550002")
+    )
+    assert body == danger_answer_in_the_default_languages()
+    twilio.sms(DANGER, sender="+15005550003")
+    with app.app_context():
+        queue = handoff.waiting_queue()
+        assert [c.handoff_priority for c in queue] == [
+            handoff.URGENT,
+            handoff.HIGH,
+            handoff.NORMAL,
+        ]
+        assert queue[1].handoff_reason == handoff.DANGER
 
 
 def test_danger_on_a_call_with_the_bot_down_is_urgent(
