@@ -221,6 +221,8 @@ def danger_report(
             "recall": _share(danger, lambda s, v: v.danger),
             "keyword_net_recall": _share(danger, lambda s, v: v.by == "keywords"),
             "false_alarm_rate": _share(safe, lambda s, v: v.danger),
+            "certain_recall": _share(danger, lambda s, v: v.certain),
+            "certain_false_alarm_rate": _share(safe, lambda s, v: v.certain),
             "missed": [s.text for s, v in danger if not v.danger],
             "false_alarms": [s.text for s, v in safe if v.danger],
         }
@@ -369,14 +371,15 @@ def markdown(report: dict[str, Any]) -> str:
             "\n**Danger detector** (keyword net + classifier, as the hotline runs "
             "it), outside set\n",
             "| language | danger | not danger | recall | net alone "
-            "| false-alarm rate |",
-            "|---|---|---|---|---|---|",
+            "| false-alarm rate | sure: recall | sure: false alarms |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for language, r in danger.items():
             lines.append(
                 f"| {language} | {r['danger']} | {r['not_danger']} "
                 f"| {_fmt(r['recall'])} | {_fmt(r['keyword_net_recall'])} "
-                f"| {_fmt(r['false_alarm_rate'])} |"
+                f"| {_fmt(r['false_alarm_rate'])} | {_fmt(r['certain_recall'])} "
+                f"| {_fmt(r['certain_false_alarm_rate'])} |"
             )
     if report.get("comparison"):
         lines += [
