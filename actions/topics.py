@@ -162,10 +162,12 @@ def give_topic_lines(
         has_own_line = give_consulate(dispatcher, writer, tracker, country, topic)
     kinds = SERVICES_BY_TOPIC[topic]
     if any(k in OPTIONAL_KINDS and not country.entries(k) for k in kinds):
-        dispatcher.utter_message(
-            response="utter_no_service_kind",
-            country_name=country_name(country.country, current_language(tracker)),
-        )
+        # For a second topic the lines already given are the ones to call.
+        if not writer.given:
+            dispatcher.utter_message(
+                response="utter_no_service_kind",
+                country_name=country_name(country.country, current_language(tracker)),
+            )
         has_own_line = False
     if not has_own_line:
         kinds = (*kinds, *(k for k in FALLBACK_KINDS if k not in kinds))

@@ -8,6 +8,7 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.country import ValidateCountryForm
+from actions.directory.loader import default_directory
 from actions.follow_up import ActionWhatNow
 from actions.slots import ActionValidateSlotMappings, second_topic
 from actions.topics import ActionAnswerTopic
@@ -71,12 +72,26 @@ async def test_both_topics_are_answered_with_their_numbers_once(
     said = responses(dispatcher)
     assert "utter_health_info" in said
     after_second = said[said.index("utter_health_info") :]
-    assert "utter_service_legal_aid" in said[: said.index("utter_health_info")]
-    assert any(
-        r in after_second for r in ("utter_service_health", "utter_service_emergency")
-    )
+    before_second = said[: said.index("utter_health_info")]
+    assert "utter_service_trafficking_hotline" in before_second
+    assert "utter_service_health" in after_second
     phones = [m["phone"] for m in dispatcher.messages if "phone" in m]
     assert len(phones) == len(set(phones))
+
+
+async def test_a_second_topic_without_its_own_line_is_not_told_no_number(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    """Mexico has no labour-inspection line: after the situation's lines, "I have
+    no number of this kind" followed by nothing new only confused people."""
+    assert not default_directory().get("MX").entries("labour_inspection")
+    tracker = conversation.tracker(
+        slots={"country": "MX", "topic": "situation", "second_topic": "work_rights"}
+    )
+    await ActionAnswerTopic().run(dispatcher, tracker, domain_dict)
+    said = responses(dispatcher)
+    assert "utter_work_rights_info" in said
+    assert "utter_no_service_kind" not in said
 
 
 async def test_a_situation_ends_with_the_offer_of_a_person(
