@@ -329,25 +329,32 @@ def test_no_language_name_is_read_as_a_place() -> None:
         assert name not in geo.town_places(), name
 
 
-def _nlu_examples() -> list[str]:
-    """The NLU examples of every language, entity marks removed."""
-    marked = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
-    texts = []
+MARKED = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
+
+
+def _nlu_examples() -> dict[str, list[str]]:
+    """The NLU examples of every language, entity marks removed, each with
+    the words its writer marked as a place (a country or nationality entity)."""
+    texts: dict[str, list[str]] = {}
     for path in sorted((ROOT / "bot" / "data" / "nlu").glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
             for line in (block.get("examples") or "").splitlines():
                 if line.strip().startswith("- "):
-                    texts.append(marked.sub(r"\1", line.strip()[2:]))
+                    example = line.strip()[2:]
+                    marked = [m.group(1) for m in MARKED.finditer(example)]
+                    texts[MARKED.sub(r"\1", example)] = marked
     return texts
 
 
-# NLU examples that really name a town or a country of the region: the towns'
-# table may read them, and nothing else.
+# NLU examples that really name a town or a country of the region without
+# marking it: the towns' table may read them, and nothing else unmarked.
 REALLY_PLACES = {
     "mañana llueve en lima?": "PE",
     "como esta el clima en bogota": "CO",
-    "sou brasileiro e estou na guiana francesa, no garimpo tem gente "
-    "trabalhando a forca": "GF",
+    "me pueden pasar el whatsapp del consulado de mexico en houston": "US",
+    "existe la visa t para gente q trabajo forzada en el campo? estoy en "
+    "california": "US",
+    "endereço da embaixada da bolivia em brasilia": "BR",
 }
 
 
@@ -355,14 +362,21 @@ def test_normal_sentences_name_no_random_towns(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Thousands of sentences people write (the NLU examples, in every
-    language): the towns add a place only where the sentence names one."""
-    texts = _nlu_examples()
-    assert len(texts) > 3000
-    with_towns = {t: (country_candidates(t), located_candidates(t)) for t in texts}
+    language): the towns add a place only where the sentence names one,
+    marked by its writer (or listed above), and the place marked."""
+    examples = _nlu_examples()
+    assert len(examples) > 3000
+    with_towns = {t: (country_candidates(t), located_candidates(t)) for t in examples}
     monkeypatch.setattr(geo, "town_places", dict)
-    without = {t: (country_candidates(t), located_candidates(t)) for t in texts}
-    changed = {t: with_towns[t] for t in texts if with_towns[t] != without[t]}
-    assert {t: found[1][0] for t, found in changed.items()} == REALLY_PLACES
+    without = {t: (country_candidates(t), located_candidates(t)) for t in examples}
+    monkeypatch.undo()
+    changed = {t: with_towns[t] for t in examples if with_towns[t] != without[t]}
+    unmarked = {t: found[1][0] for t, found in changed.items() if not examples[t]}
+    assert unmarked == REALLY_PLACES
+    for text, (_, located) in changed.items():
+        if examples[text]:
+            marked_places = {c for m in examples[text] for c in country_candidates(m)}
+            assert set(located) & marked_places, text
 
 
 def test_the_choice_is_written_in_the_persons_language() -> None:
