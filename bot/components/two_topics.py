@@ -4,9 +4,10 @@
 confidence between two topics, and Rasa's ``FallbackClassifier`` then calls
 the message ambiguous and answers with the not-understood menu. When the two
 leading intents are both topics (or a situation told, or a rights question)
-and together hold most of the confidence, this component undoes that: the first topic becomes the intent again, with the
-ranking as the classifier gave it, and the dialogue answers both
-(``actions.slots.second_topic``). Anything else stays a fallback.
+and together hold most of the confidence, this component undoes that: the
+first becomes the intent again, with the ranking as the classifier gave it,
+and the dialogue answers both (``actions.slots.second_topic``). Anything else
+stays a fallback.
 """
 
 from __future__ import annotations
