@@ -25,7 +25,6 @@ from actions.geo import (
     country_candidates,
     country_choice,
     located_candidates,
-    located_country,
     resolve_country,
 )
 from actions.interruptions import (
@@ -36,20 +35,23 @@ from actions.interruptions import (
 from actions.languages import current_language
 
 
-def ambiguous_place(tracker: Tracker) -> tuple[str, ...]:
+def ambiguous_place(tracker: Tracker, slot: str) -> tuple[str, ...]:
     """The countries the latest message's place may be in, when it names a town
     several countries share ("Santa Cruz": Bolivia, Spain or Brazil); () when
-    it names none or only one."""
+    it names none or only one. For the nationality, where the person says
+    they are is no answer ("soy de Honduras, estoy en Santa Cruz")."""
     message = tracker.latest_message
+    entities = ("country", "nationality") if slot == "country" else (slot,)
     mentions = [
         found.get("value")
         for found in message.get("entities") or []
-        if found.get("entity") in ("country", "nationality")
+        if found.get("entity") in entities
     ]
     text = message.get("text")
+    located = located_candidates(text) if slot == "country" else ()
     for candidates in (
         *(country_candidates(value) for value in mentions),
-        located_candidates(text),
+        located,
         country_candidates(text),
     ):
         if len(candidates) > 1:
@@ -72,14 +74,19 @@ def _answer_for(tracker: Tracker, slot: str) -> dict[str, Any]:
         if code := resolve_country(found.get("value")):
             return {slot: code}
     text = tracker.latest_message.get("text")
-    if slot == "country" and (code := located_country(text)):
-        return {slot: code}
-    if code := resolve_country(text):
+    # Where the person says they are wins over any other name in the reply
+    # ("soy de Honduras, estoy en Santa Cruz" is not Honduras).
+    located = located_candidates(text) if slot == "country" else ()
+    if len(located) == 1:
+        return {slot: located[0]}
+    if not located and (code := resolve_country(text)):
         return {slot: code}
     if interrupts(tracker, COUNTRY_QUESTION_INTERRUPTIONS):
         return {}
     # An explicit empty value: the form asks again rather than letting go.
-    return {slot: None} if ambiguous_place(tracker) else {slot: UNKNOWN_COUNTRY}
+    if located or ambiguous_place(tracker, slot):
+        return {slot: None}
+    return {slot: UNKNOWN_COUNTRY}
 
 
 class ValidateCountryForm(FormValidationAction):
@@ -115,7 +122,7 @@ class ValidateCountryForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if tracker.get_slot("topic") == "consulate":
+        if "consulate" in (tracker.get_slot("topic"), tracker.get_slot("second_topic")):
             return ["nationality", *domain_slots]
         return domain_slots
 
@@ -143,7 +150,7 @@ class ActionAskCountry(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if candidates := ambiguous_place(tracker):
+        if candidates := ambiguous_place(tracker, self.slot):
             dispatcher.utter_message(
                 response="utter_ask_which_country",
                 countries=country_choice(candidates, current_language(tracker)),

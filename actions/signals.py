@@ -26,6 +26,13 @@ def signal_handoff(
     )
 
 
+def signal_emergency_number(dispatcher: CollectingDispatcher) -> None:
+    """Tell the hotline this answer gives the emergency number, so that it does
+    not add its own for danger (one SMS segment less on a phone with little
+    credit)."""
+    dispatcher.utter_message(response="utter_signal_emergency_number")
+
+
 def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 

@@ -18,6 +18,7 @@ from actions.directory import CountryDirectory, ServiceEntry
 from actions.directory.loader import default_directory
 from actions.geo import country_name, resolve_country
 from actions.languages import current_language
+from actions.signals import signal_emergency_number
 
 # For each topic, the kinds of service to give, most useful first. The
 # anti-trafficking line closes most lists because it can route any need.
@@ -73,6 +74,8 @@ class LineWriter:
             return
         self.given.add(entry.main_number)
         self.any_unchecked |= not entry.verified
+        if response == "utter_service_emergency":
+            signal_emergency_number(self.dispatcher)
         self.dispatcher.utter_message(
             response=response,
             name=entry.name,
@@ -216,7 +219,7 @@ class ActionAnswerTopic(Action):
         writer.finish()
         if topic == "situation":
             dispatcher.utter_message(response="utter_person_if_wanted")
-        return events
+        return [*events, SlotSet("second_topic", None)]
 
 
 def emergency_number(code: Any) -> str | None:
@@ -235,3 +238,4 @@ def utter_emergency_number(
         dispatcher.utter_message(response=f"{response}_local", phone=phone)
     else:
         dispatcher.utter_message(response=f"{response}_generic")
+    signal_emergency_number(dispatcher)

@@ -136,7 +136,7 @@ class DangerClassifier:
             weights={f: (idf, coef) for f, (idf, coef) in data["weights"].items()},
             intercept=data["intercept"],
             threshold=data["threshold"],
-            certain_threshold=data.get("certain_threshold", data["threshold"]),
+            certain_threshold=data["certain_threshold"],
             about=data.get("about", {}),
         )
 

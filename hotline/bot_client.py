@@ -2,8 +2,9 @@
 
 Rasa only decides what to say; the hotline owns the conversation. A turn comes
 back as the person's messages plus the signals the bot sends as custom payloads
-(hand-off, language, delete data), which the person never sees. An empty answer
-is a failure (Rasa answers ``[]`` when something inside it broke).
+(hand-off, language, delete data, emergency number given), which the person
+never sees. An empty answer is a failure (Rasa answers ``[]`` when something
+inside it broke).
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ class BotTurn:
     language: str | None = None
     handoff: Handoff | None = None
     delete_data: bool = False
+    # The bot's answer already gives the emergency number (so the line does not
+    # add it twice, on a phone with little credit).
+    emergency_number_given: bool = False
     seconds: float = 0.0
 
 
@@ -55,6 +59,8 @@ def parse_turn(messages: list[dict[str, Any]]) -> BotTurn:
                 turn.language = language
             if isinstance(custom.get("delete_data"), dict):
                 turn.delete_data = True
+            if custom.get("emergency_number_given") is True:
+                turn.emergency_number_given = True
         if isinstance(text := message.get("text"), str) and text.strip():
             turn.texts.append(text)
             turn.buttons.append(

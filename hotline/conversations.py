@@ -26,12 +26,12 @@ from hotline.bot_client import BotClient, BotUnavailable, Handoff
 from hotline.extensions import db
 from hotline.handoff import (
     AFTER_OPT_OUT,
-    BOT_EMERGENCY,
     BOT_UNAVAILABLE,
     DANGER,
     FLOOD,
     HIGH,
     NORMAL,
+    POSSIBLE_DANGER,
     URGENT,
 )
 from hotline.models import (
@@ -314,7 +314,9 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
     text = clean_text(incoming.text)
     outcome.verdict = assess_danger(text)
     fresh_language = choose_language(conversation, incoming.language_choice)
-    if handoff.is_with_people(conversation):
+    if handoff.is_with_people(conversation) and not handoff.bot_keeps_answering(
+        conversation
+    ):
         return _for_the_operators(conversation, incoming, text, outcome)
     handoff.reopen(conversation)
     pace = Pace.before_keeping(conversation)
@@ -377,11 +379,11 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
         )
         outcome.handoff = turn.handoff
     if outcome.danger:  # a person, even if the bot's classifier saw no danger
-        if not (turn.handoff and turn.handoff.reason == BOT_EMERGENCY):
+        if not turn.emergency_number_given:
             # The bot answered the question; the emergency number comes too.
             outcome.texts = [*outcome.texts, danger_answer(conversation.language)]
             outcome.buttons = [*outcome.buttons, []]
-        _to_a_person(outcome, DANGER, incoming.address)
+        _to_a_person(outcome, POSSIBLE_DANGER, incoming.address)
     if outcome.handoff and (away := team_away_answer(outcome.language)):
         outcome.texts = [*outcome.texts, away]
         outcome.buttons = [*outcome.buttons, []]
@@ -423,7 +425,7 @@ def _for_the_operators(
         return outcome
     metrics.MESSAGES.labels(incoming.channel, conversation.language or "unknown").inc()
     if outcome.danger:
-        _to_a_person(outcome, DANGER, incoming.address)
+        _to_a_person(outcome, POSSIBLE_DANGER, incoming.address)
     if conversation.state == State.WAITING:  # else the operator answers
         outcome.texts = _while_waiting(outcome, pace)
     _store_replies(conversation, outcome.texts)

@@ -36,9 +36,19 @@ PRIORITY_RANK = {URGENT: 0, HIGH: 1, NORMAL: 2}
 BOT_UNAVAILABLE = "bot_unavailable"  # Rasa down, slow or silent; Twilio fallback
 FLOOD = "flood"  # more messages than a person types: held, not sent to the bot
 AFTER_OPT_OUT = "after_opt_out"  # wrote after STOP: the line stays silent
-DANGER = "danger"  # the danger detector matched (``bot.danger``)
-# The bot's own reason when it gave its emergency answer (actions/emergency.py).
-BOT_EMERGENCY = "emergency"
+DANGER = "danger"  # the danger detector is sure (``bot.danger``)
+# The danger classifier is unsure: a person looks soon (high priority), and
+# until one takes the conversation the bot keeps answering, so a false alarm
+# costs an operator a minute, not the person their answers.
+POSSIBLE_DANGER = "possible_danger"
+
+
+def bot_keeps_answering(conversation: Conversation) -> bool:
+    """Waiting for a person over possible danger only: the bot answers on."""
+    return (
+        conversation.state == State.WAITING
+        and conversation.handoff_reason == POSSIBLE_DANGER
+    )
 
 
 def is_with_people(conversation: Conversation) -> bool:
@@ -104,6 +114,11 @@ def request_person(
             conversation.handoff_priority = priority
             conversation.handoff_reason = reason  # the reason shown explains it
             record(conversation, "priority_raised", detail=f"{reason}/{priority}")
+        elif bot_keeps_answering(conversation) and reason != POSSIBLE_DANGER:
+            # Another reason (a request for a person, an outage) needs the
+            # person now: the bot stops answering.
+            conversation.handoff_reason = reason
+            record(conversation, "reason_changed", detail=f"{reason}/{priority}")
         return False
     conversation.state = State.WAITING
     conversation.waiting_since = utcnow()

@@ -6,7 +6,7 @@ into ``models/danger.json`` first) are compiled at training time into the
 model, so a deployed model behaves exactly as it was evaluated. Sure danger
 (the keyword net, or the classifier well above its threshold) sets the intent
 to ``emergency`` with full confidence, whatever the intent classifier said;
-any danger marks the message with what saw it. The hotline runs the same
+a keyword match also marks the message. The hotline runs the same
 detector on every message before (and whether or not) Rasa sees it.
 """
 
@@ -28,7 +28,6 @@ from bot.danger import DangerClassifier, DangerDetector, KeywordNet, model_path
 
 EMERGENCY_INTENT = "emergency"
 MATCH_KEY = "emergency_keyword"
-DANGER_KEY = "danger"
 PATTERNS_FILE = "emergency_patterns.json"
 CLASSIFIER_FILE = "danger_classifier.json"
 
@@ -109,11 +108,9 @@ class EmergencyKeywordNet(GraphComponent):
             if self.detector is None:
                 continue
             verdict = self.detector.assess(message.get(TEXT) or "")
-            if not verdict.danger:
-                continue
-            # Possible danger: the hotline adds the emergency number and calls a
-            # person; only a sure verdict replaces the answer to the question.
-            message.set(DANGER_KEY, {"by": verdict.by}, add_to_output=True)
+            # Possible danger: the hotline (which runs the same detector) adds
+            # the emergency number and calls a person; only sure danger
+            # replaces the answer to the question.
             if not verdict.certain:
                 continue
             override_intent(message, EMERGENCY_INTENT)

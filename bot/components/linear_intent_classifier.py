@@ -121,7 +121,9 @@ class LinearIntentClassifier(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None or not messages:
             return messages
-        probabilities = self.model.predict_proba(features(messages))
+        probabilities = self.model.predict_proba(
+            features(messages, self.model.n_features_in_)
+        )
         intents = self.model.classes_
         for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(-row)[: self.config["ranking_length"]]
@@ -133,12 +135,13 @@ class LinearIntentClassifier(GraphComponent):
         return messages
 
 
-def features(messages: list[Message]) -> csr_matrix:
-    """Each message's sparse sentence features (counts)."""
+def features(messages: list[Message], width: int | None = None) -> csr_matrix:
+    """Each message's sparse sentence features (counts); a message without
+    any (an empty text) is a row of zeros as wide as the model's input."""
     rows = []
     for message in messages:
         sparse = message.get_sparse_features(TEXT)[1]
         rows.append(csr_matrix(sparse.features) if sparse else None)
-    width = max((row.shape[1] for row in rows if row is not None), default=0)
+    width = width or max((r.shape[1] for r in rows if r is not None), default=0)
     rows = [row if row is not None else csr_matrix((1, width)) for row in rows]
     return vstack(rows).tocsr()

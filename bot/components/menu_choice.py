@@ -14,10 +14,10 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.components.emergency_net import MATCH_KEY, override_intent
+from bot.components.emergency_net import EMERGENCY_INTENT, override_intent
 
 BARE_DIGIT = re.compile(r"^\s*#?\s*([0-9])\s*[.)]?\s*$")
 
@@ -50,7 +50,8 @@ class MenuChoice(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             match = BARE_DIGIT.match(message.get(TEXT) or "")
-            if not match or message.get(MATCH_KEY):
+            intent = (message.get(INTENT) or {}).get("name")
+            if not match or intent == EMERGENCY_INTENT:  # danger stays danger
                 continue
             intent = self.choices.get(match.group(1))
             if intent:

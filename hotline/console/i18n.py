@@ -43,6 +43,9 @@ REASON_LABELS = {
     "interpreter": Text("console", "asked for a person (interpreter)"),
     "emergency": Text("console", "emergency"),
     "danger": Text("console", "danger in the message"),
+    "possible_danger": Text(
+        "console", "possible danger in the message (the bot is still answering)"
+    ),
     "self_assessment": Text("console", "worrying self-assessment"),
     "bot_unavailable": Text("console", "the bot could not answer"),
     "flood": Text("console", "many messages at once"),

@@ -13,7 +13,11 @@ async def test_help_without_a_country_gives_the_general_emergency_number(
 ) -> None:
     tracker = conversation.tracker("AYUDA", intent="ask_help")
     assert await ActionHelp().run(dispatcher, tracker, domain_dict) == []
-    assert responses(dispatcher) == ["utter_help_danger_generic", "utter_help_menu"]
+    assert responses(dispatcher) == [
+        "utter_help_danger_generic",
+        "utter_signal_emergency_number",
+        "utter_help_menu",
+    ]
 
 
 async def test_help_where_we_know_the_country_gives_its_number(
@@ -21,7 +25,11 @@ async def test_help_where_we_know_the_country_gives_its_number(
 ) -> None:
     tracker = conversation.tracker("ayuda", intent="ask_help", slots={"country": "CO"})
     await ActionHelp().run(dispatcher, tracker, domain_dict)
-    assert responses(dispatcher) == ["utter_help_danger_local", "utter_help_menu"]
+    assert responses(dispatcher) == [
+        "utter_help_danger_local",
+        "utter_signal_emergency_number",
+        "utter_help_menu",
+    ]
     assert dispatcher.messages[0]["phone"] == "123"
 
 

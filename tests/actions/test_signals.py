@@ -19,12 +19,16 @@ async def test_emergency_answer_comes_first_with_the_local_number(
         "me estan golpeando", intent="emergency", slots={"country": "BR"}
     )
     await ActionEmergency().run(dispatcher, tracker, domain_dict)
-    assert responses(dispatcher) == ["utter_emergency_local", "utter_signal_handoff"]
+    assert responses(dispatcher) == [
+        "utter_emergency_local",
+        "utter_signal_emergency_number",  # the hotline adds no second one
+        "utter_signal_handoff",
+    ]
     assert (
         dispatcher.messages[0]["phone"]
         == default_directory().get("BR").emergency_number()
     )
-    signal = dispatcher.messages[1]
+    signal = dispatcher.messages[2]
     assert (signal["reason"], signal["priority"]) == ("emergency", "urgent")
 
 
@@ -36,7 +40,7 @@ async def test_emergency_without_country_gives_the_general_number(
     )
     await ActionEmergency().run(dispatcher, tracker, domain_dict)
     assert responses(dispatcher)[0] == "utter_emergency_generic"
-    assert dispatcher.messages[1]["language"] == "en"
+    assert dispatcher.messages[2]["language"] == "en"
 
 
 async def test_handoff_is_normal_priority_in_the_conversation_language(

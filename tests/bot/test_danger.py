@@ -48,7 +48,9 @@ def small_classifier() -> tuple[DangerClassifier, object, object]:
     features = vectorizer.fit_transform(DANGER + SAFE)
     model.fit(features, [True] * len(DANGER) + [False] * len(SAFE))
     exported = exported_weights(vectorizer, model)
-    classifier = DangerClassifier.from_dict({**exported, "threshold": 0.5})
+    classifier = DangerClassifier.from_dict(
+        {**exported, "threshold": 0.5, "certain_threshold": 0.9}
+    )
     return classifier, vectorizer, model
 
 

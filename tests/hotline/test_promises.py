@@ -289,7 +289,42 @@ def test_possible_danger_told_in_words_reaches_a_person_soon(
             handoff.HIGH,
             handoff.NORMAL,
         ]
-        assert queue[1].handoff_reason == handoff.DANGER
+        assert queue[0].handoff_reason == handoff.DANGER
+        assert queue[1].handoff_reason == handoff.BOT_UNAVAILABLE  # the bot is down
+
+
+@pytest.mark.usefixtures("classifier_unsure_of_tonight")
+def test_possible_danger_keeps_the_bot_answering_until_a_person_comes(
+    app_with_bot: Flask,
+) -> None:
+    """A false alarm must not cost the person their answers: the bot answers
+    on while a person is called; asking for one hands the conversation over."""
+    client = app_with_bot.test_client()
+    session = client.post("/webchat/api/v1/sessions").json["session_id"]
+
+    def say(text: str) -> dict:
+        reply = client.post(
+            "/webchat/api/v1/messages", json={"session_id": session, "text": text}
+        )
+        assert reply.status_code == 200
+        return reply.json
+
+    first = say("is there a shelter where I can sleep tonight?")
+    texts_ = [r["text"] for r in first["replies"]]
+    assert bot_says("utter_shelter_info", "en", sms=False) in texts_
+    assert texts.DANGER_ANSWER("en", **NUMBERS) in texts_  # number added
+    conversation = the_conversation(app_with_bot)
+    assert (conversation.state, conversation.handoff_reason) == (
+        State.WAITING,
+        handoff.POSSIBLE_DANGER,
+    )
+    assert conversation.handoff_priority == handoff.HIGH
+    numbers = [r["text"] for r in say("Mexico")["replies"]]
+    assert any("800 5533 000" in text for text in numbers)  # the bot answered
+    say("i want to talk to a person")
+    conversation = the_conversation(app_with_bot)
+    assert conversation.handoff_reason == "request_human"
+    assert not handoff.bot_keeps_answering(conversation)
 
 
 def test_danger_on_a_call_with_the_bot_down_is_urgent(
