@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 from sqlalchemy import text
 
+from bot.danger import default_detector
 from hotline import metrics
 from hotline.conversations import bot_client
 from hotline.extensions import db
@@ -20,7 +21,12 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> tuple[Response, int]:
-    checks = {"database": _database_answers(), "rasa": bot_client().is_ready()}
+    checks = {
+        "database": _database_answers(),
+        "rasa": bot_client().is_ready(),
+        # Without it only the keyword net would look for danger told in words.
+        "danger_classifier": default_detector().classifier is not None,
+    }
     ready = all(checks.values())
     return jsonify(status="ready" if ready else "not ready", checks=checks), (
         200 if ready else 503

@@ -5,6 +5,8 @@ from __future__ import annotations
 from conftest import Twilio
 from flask import Flask
 
+from bot import danger
+
 
 def test_healthz_answers_while_the_bot_is_down(client) -> None:
     response = client.get("/healthz")
@@ -14,7 +16,26 @@ def test_healthz_answers_while_the_bot_is_down(client) -> None:
 def test_readyz_is_503_without_the_bot_and_says_what_is_missing(client) -> None:
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json["checks"] == {"database": True, "rasa": False}
+    assert response.json["checks"] == {
+        "database": True,
+        "rasa": False,
+        "danger_classifier": True,
+    }
+
+
+def test_readyz_is_503_without_the_danger_classifier(
+    client, tmp_path, monkeypatch
+) -> None:
+    """A hotline deployed without models/danger.json would miss danger told in
+    a person's own words: it must not take traffic."""
+    monkeypatch.setenv("DANGER_MODEL_PATH", str(tmp_path / "missing.json"))
+    danger.default_detector.cache_clear()
+    try:
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert response.json["checks"]["danger_classifier"] is False
+    finally:
+        danger.default_detector.cache_clear()
 
 
 def test_readyz_is_200_with_the_bot(app_with_bot: Flask) -> None:
