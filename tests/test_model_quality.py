@@ -87,12 +87,18 @@ def test_top_two_on_messages_written_outside_the_team(
     assert reports["outside"]["all"]["top2_accuracy"] >= TOP2_FLOOR
 
 
+def test_danger_is_recognised_as_people_tell_it(danger: dict[str, Any]) -> None:
+    assert danger["all"]["recall"] >= DANGER_RECALL_FLOOR, danger["all"]["missed"]
+    assert danger["all"]["false_alarm_rate"] <= FALSE_ALARM_CEILING
+
+
 @pytest.mark.parametrize("language", CORE_LANGUAGES)
-def test_danger_is_recognised_as_people_tell_it(
+def test_danger_is_recognised_in_every_language(
     danger: dict[str, Any], language: str
 ) -> None:
-    assert danger[language]["recall"] >= DANGER_RECALL_FLOOR, danger[language]["missed"]
-    assert danger[language]["false_alarm_rate"] <= FALSE_ALARM_CEILING
+    found = danger[language]
+    assert found["recall"] >= LANGUAGE_DANGER_RECALL_FLOOR, found["missed"]
+    assert found["false_alarm_rate"] <= FALSE_ALARM_CEILING
 
 
 def test_sure_danger_is_answered_as_an_emergency(
