@@ -1,8 +1,12 @@
-"""Read a bare digit as a choice from the numbered help menu.
+"""Read a bare digit as a choice from the numbered help menu, and the word the
+line tells people to write for a person as a request for one.
 
 The menu that answers unclear messages is numbered so it works by SMS on any phone;
-a reply of just "3" (or "3.", "#3") then means that topic. Digits inside a sentence
-are left to the classifier.
+a reply of just "3" (or "3.", "#3") then means that topic. The answers say "to
+talk to a person, write: persona" (humain, moun, ...): that word alone must
+bring a person, whatever the classifier thinks of it ("humain" also reads as
+"are you human?"). Digits and words inside a sentence are left to the
+classifier.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.emergency_net import EMERGENCY_INTENT, override_intent
+from bot.normalize import normalize
 
 BARE_DIGIT = re.compile(r"^\s*#?\s*([0-9])\s*[.)]?\s*$")
 
@@ -30,12 +35,15 @@ class MenuChoice(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"choices": {}}
+        return {"choices": {}, "person_words": [], "person_intent": "request_human"}
 
     def __init__(self, config: dict[str, Any]) -> None:
+        config = {**self.get_default_config(), **config}
         self.choices: dict[str, str] = {
             str(digit): intent for digit, intent in config["choices"].items()
         }
+        self.person_words = frozenset(normalize(w) for w in config["person_words"])
+        self.person_intent = config["person_intent"]
 
     @classmethod
     def create(
@@ -49,11 +57,16 @@ class MenuChoice(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            match = BARE_DIGIT.match(message.get(TEXT) or "")
-            intent = (message.get(INTENT) or {}).get("name")
-            if not match or intent == EMERGENCY_INTENT:  # danger stays danger
-                continue
-            intent = self.choices.get(match.group(1))
-            if intent:
-                override_intent(message, intent)
+            if (message.get(INTENT) or {}).get("name") == EMERGENCY_INTENT:
+                continue  # danger stays danger
+            text = message.get(TEXT) or ""
+            if match := BARE_DIGIT.match(text):
+                chosen = self.choices.get(match.group(1))
+            else:
+                chosen = self.person_intent if self.is_person_word(text) else None
+            if chosen:
+                override_intent(message, chosen)
         return messages
+
+    def is_person_word(self, text: str) -> bool:
+        return normalize(text) in self.person_words

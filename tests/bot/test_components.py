@@ -113,3 +113,22 @@ def test_digits_in_sentences_or_unlisted_are_left_alone(text: str) -> None:
     message = Message(data={"text": text, "intent": {"name": "greet"}})
     menu.process([message])
     assert message.get("intent")["name"] == "greet"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("humain", "request_human"),
+        ("HUMAIN !", "request_human"),
+        ("Persona.", "request_human"),
+        ("es tu humain ?", "bot_challenge"),
+        ("quiero una persona que me ayude", "bot_challenge"),
+    ],
+)
+def test_the_word_for_a_person_alone_brings_one(text: str, intent: str) -> None:
+    """ "humain" reads as "are you human?" to the classifier, but it is the word
+    the French answers tell people to write for a person."""
+    menu = MenuChoice({"choices": {}, "person_words": ["humain", "persona"]})
+    message = Message(data={"text": text, "intent": {"name": "bot_challenge"}})
+    menu.process([message])
+    assert message.get("intent")["name"] == intent
