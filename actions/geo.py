@@ -546,20 +546,49 @@ TOWN_VERBS = {
     "no": frozenset({"estou", "to", "moro", "fico", "estamos", "moramos"}),
 }
 TOWN_VERBS["na"] = TOWN_VERBS["nos"] = TOWN_VERBS["nas"] = TOWN_VERBS["no"]
+# Where someone was brought or came to is where they are when they tell it
+# ("my cousin came to Houston", "la llevaron a Cancún", "veio pra São Paulo");
+# only past arrivals, never a wish ("I want to go to", "quiero volver a").
+ARRIVALS = frozenset(
+    {
+        # en
+        "came", "went", "moved", "brought", "took", "sent", "arrived",
+        # es
+        "vine", "vino", "vinimos", "vinieron", "fue", "fui", "fuimos", "llegue",
+        "llego", "llegamos", "llegaron", "trajeron", "trajo", "llevaron", "llevo",
+        "mandaron", "mando",
+        # pt
+        "vim", "veio", "viemos", "vieram", "foi", "foram", "cheguei", "chegou",
+        "chegamos", "trouxeram", "trouxe", "levaram", "mandaram",
+        # fr
+        "venu", "venue", "venus", "venues", "alle", "allee", "arrive", "arrivee",
+        "partie", "parti", "emmenee", "emmene", "amenee", "amene",
+    }
+)  # fmt: skip
+ARRIVAL_WORDS = frozenset({"to", "a", "para", "pra", "pro", "au", "aux", "en"})
 
 
 def _town_locative(words: list[str], index: int) -> bool:
     word = words[index]
-    if word in TOWN_LOCATIVES:
+    if word in TOWN_LOCATIVES or _arrival(words, index):
         return True
     verbs = TOWN_VERBS.get(word)
     return bool(verbs) and index > 0 and words[index - 1] in verbs
 
 
+def _arrival(words: list[str], index: int) -> bool:
+    """``words[index]`` is "to" after "came", "a" after "llevaron"... (an
+    object pronoun may come between: "brought her to", "la llevaron a")."""
+    if words[index] not in ARRIVAL_WORDS:
+        return False
+    before = words[max(index - 2, 0) : index]
+    return any(word in ARRIVALS for word in before)
+
+
 def _located_at(words: list[str], index: int) -> tuple[str, ...]:
     """The countries named right after the locative words[index]."""
     code, name = (None, "")
-    if words[index] in LOCATIVES:
+    if words[index] in LOCATIVES or _arrival(words, index):
         code, name = _country_from(words, index + 1)
         if code is None and words[index + 1] in ARTICLES:
             code, name = _country_from(words, index + 2)

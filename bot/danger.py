@@ -36,11 +36,16 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from bot.normalize import normalize
+from bot.normalize import normalize, words
 
 KEYWORDS_DIR = Path(__file__).parent / "emergency_keywords"
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "danger.json"
 CHAR_NGRAMS = range(2, 6)
+# Shorter messages are left to the keyword net ("socorro", "SOS", "help me
+# now"): on two words the classifier has too little to go on, and "help" or
+# "y ahora?" alone raised false alarms without catching any more danger on
+# the outside set (README).
+MIN_CLASSIFIER_WORDS = 3
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +184,8 @@ class DangerDetector:
         score = self.classifier.score(text) if self.classifier else None
         if self.net.match(text) is not None:
             return Verdict("keywords", score, certain=True)
+        if len(words(text)) < MIN_CLASSIFIER_WORDS:
+            return Verdict(None, score)
         if score is not None and self.classifier and score >= self.classifier.threshold:
             sure = score >= self.classifier.certain_threshold
             return Verdict("classifier", score, certain=sure)

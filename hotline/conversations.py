@@ -399,10 +399,13 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
 
 
 def _to_a_person(outcome: Outcome, reason: str, address: str | None) -> None:
-    """The hotline's own hand-off: urgent when the message surely signals
-    danger, high when it may (recall first: a person reads it either way)."""
-    reason = DANGER if outcome.danger else reason
-    priority = URGENT if outcome.verdict.certain else HIGH if outcome.danger else NORMAL
+    """The hotline's own hand-off: urgent, for danger, when the message surely
+    signals it; high, for the reason given, when it may (recall first: a
+    person reads it either way)."""
+    if outcome.verdict.certain:
+        reason, priority = DANGER, URGENT
+    else:
+        priority = HIGH if outcome.danger else NORMAL
     conversation = outcome.conversation
     handoff.request_person(conversation, reason, priority, address)
     if outcome.handoff is None:

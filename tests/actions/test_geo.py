@@ -403,3 +403,22 @@ def test_every_code_a_town_gives_is_taken_back_as_a_code() -> None:
 def test_the_tables_are_built_once() -> None:
     assert geo.town_places() is geo.town_places()
     assert geo.place_names() is geo.place_names()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("my cousin came to Houston for a job at a spa", "US"),
+        ("they brought her to Monterrey", "MX"),
+        ("la llevaron a Cancún a trabajar", "MX"),
+        ("meu primo veio pra São Paulo", "BR"),
+        ("elle est venue à Montréal", "CA"),
+        ("I want to go back to Guatemala", None),
+        ("quiero volver a Honduras", None),
+        ("fui a la tienda", None),
+    ],
+)
+def test_where_someone_came_to_is_where_they_are(text: str, code: str | None) -> None:
+    """A situation is told as a journey: "came to Houston" places the person
+    there; a wish to go somewhere does not."""
+    assert located_country(text) == code

@@ -130,6 +130,7 @@ class UrgentBot:
             texts=["If you are in danger, call 911 now."],
             language="en",
             handoff=Handoff(reason="emergency", priority="urgent"),
+            emergency_number_given=True,  # as the real bot's emergency answer
         )
 
 
