@@ -181,15 +181,17 @@ class DangerDetector:
         self.classifier = classifier
 
     def assess(self, text: str) -> Verdict:
-        score = self.classifier.score(text) if self.classifier else None
+        """The net first; the classifier only for what the net lets through
+        (the hotline asks this of every message)."""
         if self.net.match(text) is not None:
-            return Verdict("keywords", score, certain=True)
-        if len(words(text)) < MIN_CLASSIFIER_WORDS:
+            return Verdict("keywords", certain=True)
+        if self.classifier is None or len(words(text)) < MIN_CLASSIFIER_WORDS:
+            return Verdict(None)
+        score = self.classifier.score(text)
+        if score < self.classifier.threshold:
             return Verdict(None, score)
-        if score is not None and self.classifier and score >= self.classifier.threshold:
-            sure = score >= self.classifier.certain_threshold
-            return Verdict("classifier", score, certain=sure)
-        return Verdict(None, score)
+        sure = score >= self.classifier.certain_threshold
+        return Verdict("classifier", score, certain=sure)
 
 
 def model_path() -> Path:
