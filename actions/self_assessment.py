@@ -1,9 +1,13 @@
 """A gentle self-assessment on the ILO forced-labour indicators and Palermo.
 
-Seven yes/no questions (deception, freedom to leave, documents, debt, threats,
-withheld pay, age), answerable with words or digits, stoppable at any time. The
-end says what the answers suggest, never that someone is "not a victim", gives
-their rights, and either calls in a person (worrying answers) or offers one.
+One question for each of the ILO's eleven indicators of forced labour (abuse of
+vulnerability, deception, restriction of movement, isolation, physical and
+sexual violence, intimidation and threats, retention of documents, withholding
+of wages, debt bondage, abusive working and living conditions, excessive
+overtime), never two in one, then age. Answerable with words or digits,
+stoppable at any time. The end says what the answers suggest, never that
+someone is or is not a victim (no legal finding), and either calls in a person
+(worrying answers) or offers one.
 
 "Sometimes" is kept as its own answer and counted as a sign: what happens
 sometimes happens. A person under 18 gets their own result: a child needs no
@@ -29,18 +33,25 @@ from actions.interruptions import interrupts
 from actions.signals import signal_handoff
 from actions.topics import give_topic_lines, say_no_directory
 
+# In the order asked; each is one ILO indicator (ILO, "Indicators of Forced
+# Labour", 2012), the last is age.
 QUESTIONS = (
+    "sa_vulnerability",
     "sa_deceived",
     "sa_cannot_leave",
-    "sa_documents_held",
-    "sa_debt",
+    "sa_isolated",
+    "sa_violence",
     "sa_threats",
+    "sa_documents_held",
     "sa_pay_withheld",
+    "sa_debt",
+    "sa_conditions",
+    "sa_overtime",
     "sa_under_18",
 )
 INDICATORS = QUESTIONS[:-1]
 # Any one of these alone is a sign of trafficking that a person should look at.
-SEVERE_INDICATORS = ("sa_cannot_leave", "sa_threats")
+SEVERE_INDICATORS = ("sa_cannot_leave", "sa_violence", "sa_threats")
 # Answers that count as a sign for an indicator question.
 SIGN_ANSWERS = frozenset({"yes", "sometimes"})
 # The lines a child is given: the topic whose lines are the hotline and the
@@ -97,40 +108,23 @@ class ValidateSelfAssessmentForm(FormValidationAction):
             dispatcher.utter_message(response="utter_sa_not_understood")
         return {slot: answer}
 
-    async def extract_sa_deceived(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._extract("sa_deceived", dispatcher, tracker)
 
-    async def extract_sa_cannot_leave(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._extract("sa_cannot_leave", dispatcher, tracker)
+def _extractor(slot: str) -> Any:
+    """``extract_<slot>``, which rasa_sdk looks up by name, for one question."""
 
-    async def extract_sa_documents_held(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    async def extract(
+        self: ValidateSelfAssessmentForm,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> dict[str, Any]:
-        return self._extract("sa_documents_held", dispatcher, tracker)
+        return self._extract(slot, dispatcher, tracker)
 
-    async def extract_sa_debt(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._extract("sa_debt", dispatcher, tracker)
+    return extract
 
-    async def extract_sa_threats(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._extract("sa_threats", dispatcher, tracker)
 
-    async def extract_sa_pay_withheld(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._extract("sa_pay_withheld", dispatcher, tracker)
-
-    async def extract_sa_under_18(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return self._extract("sa_under_18", dispatcher, tracker)
+for _slot in QUESTIONS:
+    setattr(ValidateSelfAssessmentForm, f"extract_{_slot}", _extractor(_slot))
 
 
 def was_stopped(tracker: Tracker) -> bool:

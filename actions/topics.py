@@ -7,23 +7,23 @@ country form; this action adds the lines to call.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.directory import CountryDirectory, ServiceEntry
+from actions.directory.emergency import common_emergency_numbers, emergency_number
 from actions.directory.loader import default_directory
 from actions.geo import country_name, resolve_country
 from actions.languages import current_language
 from actions.signals import signal_emergency_number
+from bot.catalogs import Text
 
 # For each topic, the kinds of service to give, most useful first. The
 # anti-trafficking line closes most lists because it can route any need.
 SERVICES_BY_TOPIC: dict[str, tuple[str, ...]] = {
-    "shelter": ("shelter_intake", "trafficking_hotline"),
+    "shelter": ("shelter_intake", "trafficking_hotline", "womens_violence"),
     "hotline": ("trafficking_hotline", "emergency"),
     "consulate": ("trafficking_hotline",),
     "legal_aid": ("legal_aid", "trafficking_hotline"),
@@ -55,31 +55,66 @@ OPTIONAL_KINDS = {"legal_aid", "health", "labour_inspection", "shelter_intake"}
 # its own there, both answer it: the anti-trafficking line is the usual way into
 # a shelter, a lawyer or a consulate, and the emergency number is for danger.
 FALLBACK_KINDS = ("trafficking_hotline", "emergency")
+# What the person is told of a line beside its name: who answers (the police,
+# a ministry, an organisation), and only what its source says: free,
+# confidential, day and night.
+OPERATOR_WORDS = {
+    "police": Text("service_detail", "police"),
+    "government": Text("service_detail", "government"),
+    "prosecutor": Text("service_detail", "public prosecutor"),
+    "ngo": Text("service_detail", "an organisation, not the police"),
+    "international": Text("service_detail", "international organisation"),
+}
+FREE = Text("service_detail", "free")
+CONFIDENTIAL = Text("service_detail", "confidential")
+DAY_AND_NIGHT = Text("service_detail", "day and night")
+
+
+def line_details(entry: ServiceEntry, language: str) -> str:
+    """ " (police, free, day and night)", or "" when nothing is known."""
+    words = []
+    if entry.operator in OPERATOR_WORDS:
+        words.append(OPERATOR_WORDS[entry.operator](language))
+    if entry.free:
+        words.append(FREE(language))
+    if entry.confidential:
+        words.append(CONFIDENTIAL(language))
+    if entry.around_the_clock:
+        words.append(DAY_AND_NIGHT(language))
+    return f" ({', '.join(words)})" if words else ""
 
 
 def unchecked_mark(entry: ServiceEntry) -> str:
-    return "" if entry.verified else " *"
+    return "" if entry.is_current() else " *"
 
 
 class LineWriter:
-    """Utters service lines, once each, and remembers whether any is unchecked."""
+    """Utters service lines, once each, then what the person should know of
+    them: that some were not checked recently (and what to call instead), and
+    that police lines may ask about papers."""
 
-    def __init__(self, dispatcher: CollectingDispatcher) -> None:
+    def __init__(self, dispatcher: CollectingDispatcher, language: str) -> None:
         self.dispatcher = dispatcher
+        self.language = language
         self.given: set[str] = set()
-        self.any_unchecked = False
+        self.unchecked: list[ServiceEntry] = []
+        self.police_caution = False
+        self.country: CountryDirectory | None = None
 
     def entry(self, response: str, entry: ServiceEntry) -> None:
         if entry.main_number in self.given:
             return
         self.given.add(entry.main_number)
-        self.any_unchecked |= not entry.verified
+        if not entry.is_current():
+            self.unchecked.append(entry)
+        self.police_caution |= bool(entry.immigration_caution)
         if response == "utter_service_emergency":
             signal_emergency_number(self.dispatcher)
         self.dispatcher.utter_message(
             response=response,
             name=entry.name,
             phone=entry.main_number,
+            details=line_details(entry, self.language),
             mark=unchecked_mark(entry),
         )
         if entry.phone and entry.sms:
@@ -91,9 +126,30 @@ class LineWriter:
                 response="utter_service_whatsapp", number=entry.whatsapp
             )
 
+    def alternative(self) -> str | None:
+        """A checked number of the country to call when a marked one fails."""
+        if self.country is None:
+            return None
+        for kind in ("emergency", "trafficking_hotline"):
+            for entry in self.country.entries(kind):
+                if entry.is_current():
+                    return entry.main_number
+        return None
+
     def finish(self) -> None:
-        if self.any_unchecked:
-            self.dispatcher.utter_message(response="utter_service_unchecked")
+        if self.unchecked:
+            phone = self.alternative()
+            if phone:
+                self.dispatcher.utter_message(
+                    response="utter_service_unchecked", phone=phone
+                )
+            else:
+                self.dispatcher.utter_message(
+                    response="utter_service_unchecked_no_alternative"
+                )
+        if self.police_caution:
+            self.dispatcher.utter_message(response="utter_service_police_caution")
+        self.unchecked, self.police_caution = [], False
 
 
 def give_consulate(
@@ -103,14 +159,18 @@ def give_consulate(
     country: CountryDirectory,
     topic: str,
 ) -> bool:
-    """Utter the person's consulate; False when the consulate was asked for and
-    there is none to give."""
+    """Utter the person's consular help; False when the consulate was asked for
+    and there is none to give."""
     language = current_language(tracker)
     nationality = resolve_country(tracker.get_slot("nationality"))
-    consulates = country.consulates.get(nationality or "", [])
-    for entry in consulates:
-        writer.entry("utter_service_consulate", entry)
-    if consulates or topic != "consulate":
+    local = country.consulates.get(nationality or "", [])
+    lines = default_directory().consular_help(nationality, country.country)
+    for entry in lines:
+        response = (
+            "utter_service_consulate" if local else "utter_service_consulate_abroad"
+        )
+        writer.entry(response, entry)
+    if lines or topic != "consulate":
         return True
     if nationality is None:
         dispatcher.utter_message(response="utter_no_consulate_unknown_nationality")
@@ -136,12 +196,20 @@ def say_no_directory(
         country_name=country_name(code, language),
     )
     nationality = resolve_country(tracker.get_slot("nationality"))
-    if nationality and nationality != code:
+    if not nationality or nationality == code:
+        return
+    lines = default_directory().consular_help(nationality, code)
+    if not lines:
         dispatcher.utter_message(
             response="utter_no_directory_consulate",
             nationality_name=country_name(nationality, language),
             country_name=country_name(code, language),
         )
+        return
+    writer = LineWriter(dispatcher, language)
+    for entry in lines:
+        writer.entry("utter_service_consulate_abroad", entry)
+    writer.finish()
 
 
 def give_topic_lines(
@@ -159,7 +227,8 @@ def give_topic_lines(
     shared by two topics gives each number once.
     """
     own_writer = writer is None
-    writer = writer or LineWriter(dispatcher)
+    writer = writer or LineWriter(dispatcher, current_language(tracker))
+    writer.country = country
     has_own_line = True
     if topic in ("consulate", "return_home"):
         has_own_line = give_consulate(dispatcher, writer, tracker, country, topic)
@@ -201,7 +270,10 @@ class ActionAnswerTopic(Action):
         code = resolve_country(slot)
         topic = tracker.get_slot("topic") or "hotline"
         if code is None:
-            dispatcher.utter_message(response="utter_country_not_understood")
+            dispatcher.utter_message(
+                response="utter_country_not_understood",
+                numbers=common_emergency_numbers(current_language(tracker)),
+            )
             return [SlotSet("country", None)]
         # A conversation from before countries were resolved may still hold a
         # word here; it is mended as it is read.
@@ -210,7 +282,7 @@ class ActionAnswerTopic(Action):
         if country is None:
             say_no_directory(dispatcher, tracker, code)
             return events
-        writer = LineWriter(dispatcher)
+        writer = LineWriter(dispatcher, current_language(tracker))
         give_topic_lines(dispatcher, tracker, country, topic, writer)
         second = tracker.get_slot("second_topic")
         if second and second != topic:
@@ -222,20 +294,17 @@ class ActionAnswerTopic(Action):
         return [*events, SlotSet("second_topic", None)]
 
 
-def emergency_number(code: Any) -> str | None:
-    """The local emergency number, when we know the country."""
-    country = default_directory().get(resolve_country(code))
-    return country.emergency_number() if country else None
-
-
 def utter_emergency_number(
     dispatcher: CollectingDispatcher, tracker: Tracker, response: str
 ) -> None:
     """``<response>_local`` with the country's emergency number when we know
-    it, else ``<response>_generic`` (the numbers common in the Americas)."""
-    phone = emergency_number(tracker.get_slot("country"))
+    it, else ``<response>_generic`` with the numbers of the countries we cover."""
+    phone = emergency_number(resolve_country(tracker.get_slot("country")))
     if phone:
         dispatcher.utter_message(response=f"{response}_local", phone=phone)
     else:
-        dispatcher.utter_message(response=f"{response}_generic")
+        dispatcher.utter_message(
+            response=f"{response}_generic",
+            numbers=common_emergency_numbers(current_language(tracker)),
+        )
     signal_emergency_number(dispatcher)

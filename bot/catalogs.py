@@ -8,6 +8,7 @@ down to the English source, so a person never sees a message id.
 from __future__ import annotations
 
 import gettext
+from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
@@ -44,6 +45,22 @@ def translate(
 ) -> str:
     """One source text in the given language (its context is the response name)."""
     return translations_for(language, locales_dir).pgettext(context, text)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A source text with its catalog context, rendered in a language.
+
+    ``Text(context, source)`` marks the text for ``pybabel extract`` (keyword
+    ``Text:1c,2``); calling it translates through the fall-back chains and
+    fills named placeholders (``%(name)s``)."""
+
+    context: str
+    source: str
+
+    def __call__(self, language: str | None, **values: object) -> str:
+        text = translate(self.context, self.source, language or "en")
+        return text % values if values else text
 
 
 REVIEW_STATUS_PREFIX = "# Review-Status:"

@@ -10,19 +10,10 @@ fall-back chains as the bot.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 
-from bot.catalogs import translate
+from bot.catalogs import Text
 
-
-@dataclass(frozen=True)
-class Text:
-    context: str
-    source: str
-
-    def __call__(self, language: str | None, **values: object) -> str:
-        text = translate(self.context, self.source, language or "en")
-        return text % values if values else text
+__all__ = ["Text", "fold"]
 
 
 def fold(text: str) -> str:
@@ -33,11 +24,11 @@ def fold(text: str) -> str:
     return "".join(c for c in letters if c.isalnum() or c == " ").strip()
 
 
+# Discreet: whoever else reads the phone sees an information line, nothing more.
 SMS_HELP = Text(
     "hotline_sms_help",
-    "Aliada: free, confidential information line for people who may be exploited "
-    "or trafficked. Write your question in your own words. In danger, call "
-    "%(emergency)s. Hotline: %(hotline)s. To stop messages, write STOP.",
+    "Aliada: free information line. Write your question in your own words. In "
+    "danger, call %(emergency)s. Hotline: %(hotline)s. To stop messages, write STOP.",
 )
 SMS_STOPPED = Text(
     "hotline_sms_stopped",
@@ -88,3 +79,14 @@ TEAM_AWAY_NO_TIME = Text(
     "person on duty will read it. In danger, call %(emergency)s (day and night). "
     "Hotline: %(hotline)s.",
 )
+# Before an operator writes after a pause: the person says whether it is safe,
+# and learns a word that stops every message at once. Nothing in it tells a
+# reader of the phone what the line is about.
+SAFETY_CHECK = Text(
+    "hotline_safety_check",
+    "Hello, it is Aliada. Can we write to you now? Reply YES and we will go on. "
+    "At any time, to stop all our messages at once, write: %(safe_word)s",
+)
+# The safe word itself, in the person's language: it reads like a message sent
+# to the wrong number.
+SAFE_WORD = Text("hotline_safe_word", "wrong number")

@@ -1,7 +1,10 @@
-"""Load and validate the service directory (``data/<ISO>.yml``).
+"""Load and validate the service directory (``data/<ISO>.yml``, ``consular.yml``).
 
 A malformed entry stops the action server at start-up with a message naming the
 file and the field, instead of giving a frightened person a wrong number later.
+Every entry names the page that shows its number and the day it was read; an
+entry that page does not confirm, or that nobody has read for a year, is
+"unchecked" and the person is told so.
 """
 
 from __future__ import annotations
@@ -19,16 +22,20 @@ import yaml
 PACKAGE_DIR = Path(__file__).parent
 SCHEMA_PATH = PACKAGE_DIR / "schema.json"
 DEFAULT_DATA_DIR = PACKAGE_DIR / "data"
+CONSULAR_PATH = PACKAGE_DIR / "consular.yml"
 
 SERVICE_KINDS = (
     "emergency",
     "trafficking_hotline",
     "child_helpline",
     "shelter_intake",
+    "womens_violence",
     "legal_aid",
     "health",
     "labour_inspection",
 )
+# An entry read longer ago than this counts as unchecked.
+FRESH_FOR = dt.timedelta(days=365)
 
 
 class DirectoryError(ValueError):
@@ -37,26 +44,43 @@ class DirectoryError(ValueError):
 
 @dataclass(frozen=True)
 class ServiceEntry:
-    """One way to reach one service."""
+    """One way to reach one service, and what its source page says of it."""
 
     name: str
+    operator: str
     source: str
-    checked: str | None
+    checked: str
+    confirmed: bool
     phone: str | None = None
     sms: str | None = None
     whatsapp: str | None = None
     hours: str | None = None
     free: bool | None = None
+    confidential: bool | None = None
+    anonymous: bool | None = None
+    immigration_caution: bool | None = None
+    languages: tuple[str, ...] = ()
+    reachable_from: tuple[str, ...] = ()
+    source_date: str | None = None
 
-    @property
-    def verified(self) -> bool:
-        """True once a person confirmed the entry against its official source."""
-        return self.checked is not None
+    def is_current(self, today: dt.date | None = None) -> bool:
+        """Its page shows this number and someone read it within a year."""
+        today = today or dt.date.today()
+        read = dt.date.fromisoformat(self.checked)
+        return self.confirmed and today - read <= FRESH_FOR
 
     @property
     def main_number(self) -> str:
         """The number to show first: a phone, else the text or WhatsApp number."""
         return self.phone or self.sms or self.whatsapp or ""
+
+    @property
+    def around_the_clock(self) -> bool:
+        return (self.hours or "").replace(" ", "") in ("24/7", "24h")
+
+    def reachable_in(self, country: str) -> bool:
+        """A consular line works from this country (all, when not limited)."""
+        return not self.reachable_from or country in self.reachable_from
 
 
 @dataclass(frozen=True)
@@ -76,12 +100,42 @@ class CountryDirectory:
 
 @dataclass(frozen=True)
 class Directory:
-    """All countries, keyed by ISO 3166 alpha-2 code."""
+    """All countries, keyed by ISO 3166 alpha-2 code, and each nationality's
+    consular lines that work from abroad."""
 
     countries: dict[str, CountryDirectory]
+    consular_lines: dict[str, list[ServiceEntry]] = field(default_factory=dict)
 
     def get(self, country: str | None) -> CountryDirectory | None:
         return self.countries.get(country) if country else None
+
+    def consular_help(
+        self, nationality: str | None, country: str
+    ) -> list[ServiceEntry]:
+        """How a national of ``nationality`` in ``country`` reaches their own
+        country's help: its consulate there if the directory has it, else the
+        lines their foreign ministry runs for nationals abroad."""
+        if not nationality or nationality == country:
+            return []
+        here = self.get(country)
+        local = here.consulates.get(nationality, []) if here else []
+        if local:
+            return local
+        lines = self.consular_lines.get(nationality, [])
+        return [entry for entry in lines if entry.reachable_in(country)]
+
+    def all_entries(self) -> list[tuple[str, str, ServiceEntry]]:
+        """(where, kind, entry) for every entry: where is a country code, or
+        "consular:<nationality>" for the lines from abroad."""
+        rows = []
+        for code, country in sorted(self.countries.items()):
+            for kind, entries in country.services.items():
+                rows += [(code, kind, e) for e in entries]
+            for nationality, entries in sorted(country.consulates.items()):
+                rows += [(code, f"consulate:{nationality}", e) for e in entries]
+        for nationality, entries in sorted(self.consular_lines.items()):
+            rows += [(f"consular:{nationality}", "consular_line", e) for e in entries]
+        return rows
 
 
 def _field_path(error: jsonschema.ValidationError) -> str:
@@ -99,21 +153,36 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _entries(raw: list[dict[str, Any]]) -> list[ServiceEntry]:
+def _entry(raw: dict[str, Any]) -> ServiceEntry:
     allowed = ServiceEntry.__dataclass_fields__
-    return [ServiceEntry(**{k: v for k, v in e.items() if k in allowed}) for e in raw]
+    values = {k: v for k, v in raw.items() if k in allowed}
+    for name in ("languages", "reachable_from"):
+        values[name] = tuple(raw.get(name, ()))
+    return ServiceEntry(**values)
 
 
-def load_country_file(path: Path, validator: jsonschema.Validator) -> CountryDirectory:
-    """Parse and validate one country file."""
+def _entries(raw: list[dict[str, Any]]) -> list[ServiceEntry]:
+    return [_entry(e) for e in raw]
+
+
+def _read_yaml(path: Path) -> Any:
     try:
-        raw = _jsonable(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return _jsonable(yaml.safe_load(path.read_text(encoding="utf-8")))
     except yaml.YAMLError as error:
         raise DirectoryError(f"{path.name}: not valid YAML: {error}") from error
+
+
+def _check(path: Path, raw: Any, validator: jsonschema.Validator) -> None:
     errors = sorted(validator.iter_errors(raw), key=lambda e: list(e.absolute_path))
     if errors:
         details = "; ".join(f"{_field_path(e)}: {e.message}" for e in errors)
         raise DirectoryError(f"{path.name}: {details}")
+
+
+def load_country_file(path: Path, validator: jsonschema.Validator) -> CountryDirectory:
+    """Parse and validate one country file."""
+    raw = _read_yaml(path)
+    _check(path, raw, validator)
     if raw["country"] != path.stem:
         raise DirectoryError(
             f"{path.name}: country: '{raw['country']}' does not match the file name"
@@ -125,17 +194,38 @@ def load_country_file(path: Path, validator: jsonschema.Validator) -> CountryDir
     )
 
 
-def load_directory(data_dir: Path = DEFAULT_DATA_DIR) -> Directory:
-    """Load every ``<ISO>.yml`` in the folder; raise DirectoryError on any fault."""
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(
+def _validator(schema: dict[str, Any]) -> jsonschema.Validator:
+    return jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.FormatChecker()
     )
+
+
+def load_consular_lines(
+    path: Path, schema: dict[str, Any]
+) -> dict[str, list[ServiceEntry]]:
+    """Each nationality's consular lines from abroad (``consular.yml``)."""
+    if not path.exists():
+        return {}
+    raw = _read_yaml(path) or {}
+    lines_schema = {"$ref": "#/$defs/consular_lines", "$defs": schema["$defs"]}
+    _check(path, raw, _validator(lines_schema))
+    return {nationality: _entries(e) for nationality, e in raw.items()}
+
+
+def load_directory(
+    data_dir: Path = DEFAULT_DATA_DIR, consular_path: Path = CONSULAR_PATH
+) -> Directory:
+    """Load every ``<ISO>.yml`` in the folder and the consular lines; raise
+    DirectoryError on any fault."""
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    validator = _validator(schema)
     files = sorted(data_dir.glob("*.yml"))
     if not files:
         raise DirectoryError(f"{data_dir}: no country files (*.yml) found")
     countries = [load_country_file(path, validator) for path in files]
-    return Directory({c.country: c for c in countries})
+    return Directory(
+        {c.country: c for c in countries}, load_consular_lines(consular_path, schema)
+    )
 
 
 @cache

@@ -21,6 +21,11 @@ CANNED_REPLIES = (
         "Thank you for writing. I am closing this conversation now; you can write "
         "again at any time.",
     ),
+    Text(
+        "console_canned_delete_traces",
+        "If someone else may read this phone, delete this conversation from it, "
+        "and the call log if you called us.",
+    ),
 )
 BY_CONTEXT = {text.context: text for text in CANNED_REPLIES}
 

@@ -29,6 +29,8 @@ VALUE_LABELS = {
     "queued": Text("console", "queued"),
     "sent": Text("console", "sent"),
     "failed": Text("console", "failed"),
+    "awaiting_safe": Text("console", "held until the person says it is safe to write"),
+    "cancelled": Text("console", "not sent: the person wrote the safe word"),
     "urgent": Text("console", "urgent"),
     "high": Text("console", "high"),
     "normal": Text("console", "normal"),

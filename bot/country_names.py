@@ -1,0 +1,28 @@
+"""Country names in the person's language (Babel's CLDR data), for both
+environments: the bot names countries in its answers, the hotline in its
+emergency numbers."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+
+from bot.languages import fallback_chain
+
+
+@cache
+def locale_for(code: str) -> Locale | None:
+    try:
+        return Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def country_name(code: str, language: str) -> str:
+    """The country's name in the person's language, else the nearest one."""
+    for candidate in fallback_chain(language):
+        locale = locale_for(candidate)
+        if locale and code in locale.territories:
+            return locale.territories[code]
+    return code
