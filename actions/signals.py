@@ -33,6 +33,12 @@ def signal_emergency_number(dispatcher: CollectingDispatcher) -> None:
     dispatcher.utter_message(response="utter_signal_emergency_number")
 
 
+def signal_country(dispatcher: CollectingDispatcher, country: str) -> None:
+    """Tell the hotline which country the person is in (an ISO code), so its
+    own texts give that country's emergency number."""
+    dispatcher.utter_message(response="utter_signal_country", country=country)
+
+
 def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 

@@ -15,10 +15,11 @@ from rasa_sdk.types import DomainDict
 from actions.directory import CountryDirectory, ServiceEntry
 from actions.directory.emergency import common_emergency_numbers, emergency_number
 from actions.directory.loader import default_directory
+from actions.directory.rights import country_facts
 from actions.geo import country_name, resolve_country
 from actions.languages import current_language
-from actions.signals import signal_emergency_number
-from bot.catalogs import Text
+from actions.signals import signal_country, signal_emergency_number
+from bot.catalogs import Text, translate
 
 # For each topic, the kinds of service to give, most useful first. The
 # anti-trafficking line closes most lists because it can route any need.
@@ -252,6 +253,38 @@ def give_topic_lines(
         writer.finish()
 
 
+def tell_country_facts(
+    dispatcher: CollectingDispatcher, tracker: Tracker, country: str, topic: str
+) -> None:
+    """What this country's own rules say on the topic, where an official page
+    backs it (``directory/rights.yml``)."""
+    language = current_language(tracker)
+    for fact in country_facts(country, topic):
+        dispatcher.utter_message(
+            response="utter_country_fact",
+            fact=translate("rights_fact", fact.fact, language),
+        )
+
+
+class ActionCountryFacts(Action):
+    """After the general rights answer: the country's own facts, when the
+    country is known."""
+
+    def name(self) -> str:
+        return "action_country_facts"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        code = resolve_country(tracker.get_slot("country"))
+        if code:
+            tell_country_facts(dispatcher, tracker, code, "rights")
+        return []
+
+
 class ActionAnswerTopic(Action):
     """Gives the local numbers for the topic the country form was opened for,
     then a second topic the same message asked about (its text and numbers);
@@ -278,6 +311,7 @@ class ActionAnswerTopic(Action):
         # A conversation from before countries were resolved may still hold a
         # word here; it is mended as it is read.
         events: list[EventType] = [] if code == slot else [SlotSet("country", code)]
+        signal_country(dispatcher, code)
         country = default_directory().get(code)
         if country is None:
             say_no_directory(dispatcher, tracker, code)
@@ -289,6 +323,7 @@ class ActionAnswerTopic(Action):
             dispatcher.utter_message(response=INFO_BY_TOPIC[second])
             give_topic_lines(dispatcher, tracker, country, second, writer)
         writer.finish()
+        tell_country_facts(dispatcher, tracker, code, topic)
         if topic == "situation":
             dispatcher.utter_message(response="utter_person_if_wanted")
         return [*events, SlotSet("second_topic", None)]
@@ -299,8 +334,10 @@ def utter_emergency_number(
 ) -> None:
     """``<response>_local`` with the country's emergency number when we know
     it, else ``<response>_generic`` with the numbers of the countries we cover."""
-    phone = emergency_number(resolve_country(tracker.get_slot("country")))
-    if phone:
+    code = resolve_country(tracker.get_slot("country"))
+    phone = emergency_number(code)
+    if code and phone:
+        signal_country(dispatcher, code)
         dispatcher.utter_message(response=f"{response}_local", phone=phone)
     else:
         dispatcher.utter_message(

@@ -47,3 +47,25 @@ def extract_domain_responses(
                         (name, title.value),
                         ["Button title", *comments],
                     )
+
+
+def extract_rights_facts(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
+    """Yield each country fact of ``actions/directory/rights.yml`` (context
+    ``rights_fact``), with its country and source for the translator."""
+    document = yaml.compose(fileobj.read().decode("utf-8"))
+    countries = _mapping(document).get("countries") if document else None
+    for code_node, items in countries.value if countries else []:
+        for item in getattr(items, "value", []):
+            fields = _mapping(item)
+            fact = fields.get("fact")
+            if _scalar(fact):
+                source = _scalar(fields.get("source")) or ""
+                comments = [f"A fact about {code_node.value}; source: {source}"]
+                yield (
+                    fact.start_mark.line + 1,
+                    "pgettext",
+                    ("rights_fact", fact.value),
+                    comments,
+                )

@@ -65,6 +65,9 @@ class Stack:
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
+        # The stack is how a laptop runs the line; production starts gunicorn
+        # itself, with ALIADA_ENV unset (production) and real numbers.
+        env.setdefault("ALIADA_ENV", "development")
         env.update(
             PYTHONPATH=str(ROOT),
             RASA_TELEMETRY_ENABLED="false",

@@ -16,6 +16,7 @@ from typing import Any
 import requests
 
 from hotline import safe_json
+from hotline.places import is_country_code
 
 
 class BotUnavailable(Exception):
@@ -39,6 +40,8 @@ class BotTurn:
     # The bot's answer already gives the emergency number (so the line does not
     # add it twice, on a phone with little credit).
     emergency_number_given: bool = False
+    # The country the person said they are in (ISO code), once the bot knows.
+    country: str | None = None
     seconds: float = 0.0
 
 
@@ -61,6 +64,8 @@ def parse_turn(messages: list[dict[str, Any]]) -> BotTurn:
                 turn.delete_data = True
             if custom.get("emergency_number_given") is True:
                 turn.emergency_number_given = True
+            if is_country_code(country := custom.get("country")):
+                turn.country = country
         if isinstance(text := message.get("text"), str) and text.strip():
             turn.texts.append(text)
             turn.buttons.append(

@@ -14,6 +14,30 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# A number that rings nowhere (555-01xx is reserved for fiction): fine on a
+# laptop, never for a person who needs the line.
+DEVELOPMENT_HOTLINE_NUMBER = "+1 555 0100"
+
+
+class ConfigurationError(RuntimeError):
+    """The line would start with a setting that fails the people it serves."""
+
+
+def is_development(settings: dict[str, Any]) -> bool:
+    return settings.get("ALIADA_ENV") == "development" or bool(settings.get("TESTING"))
+
+
+def check(settings: dict[str, Any]) -> None:
+    """Refuse to start outside development without a real hotline number: the
+    line gives it to every person it cannot answer."""
+    if is_development(settings):
+        return
+    number = "".join(c for c in settings.get("HOTLINE_NUMBER", "") if c.isdigit())
+    if not number or number.startswith("155501"):
+        raise ConfigurationError(
+            "HOTLINE_NUMBER must be the line's real number (ALIADA_ENV is not "
+            "'development'); the line tells it to people it cannot answer."
+        )
 
 
 def _int(name: str, default: int) -> int:
@@ -34,7 +58,10 @@ def _list(name: str, default: str = "") -> list[str]:
 
 def from_environment() -> dict[str, Any]:
     """Flask config keys from ``ALIADA_*``/``TWILIO_*``/... environment variables."""
+    environment = os.environ.get("ALIADA_ENV", "production")
     return {
+        # "development" (make run, tests) allows the fictional hotline number.
+        "ALIADA_ENV": environment,
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{ROOT / '.hotline' / 'hotline.db'}"
         ),
@@ -66,8 +93,8 @@ def from_environment() -> dict[str, Any]:
         "TRACKER_STORE_URL": os.environ.get("TRACKER_STORE_URL", ""),
         # Twilio gives up after 15 s; the bot gets this long, the rest is ours.
         "BOT_TIMEOUT_SECONDS": _float("BOT_TIMEOUT_SECONDS", 8.0),
-        "HOTLINE_NUMBER": os.environ.get("HOTLINE_NUMBER", "+1 555 0100"),
-        "EMERGENCY_NUMBER": os.environ.get("EMERGENCY_NUMBER", "911"),
+        "HOTLINE_NUMBER": os.environ.get("HOTLINE_NUMBER")
+        or (DEVELOPMENT_HOTLINE_NUMBER if environment == "development" else ""),
         "ON_CALL_NUMBER": os.environ.get("ON_CALL_NUMBER", ""),
         "WEBCHAT_ALLOWED_ORIGINS": _list("WEBCHAT_ALLOWED_ORIGINS"),
         "RATE_LIMIT_PER_MINUTE": _int("RATE_LIMIT_PER_MINUTE", 12),

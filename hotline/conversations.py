@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from actions.directory.emergency import emergency_numbers_for
 from bot.danger import Verdict, assess_danger
 from bot.languages import SUPPORTED_LANGUAGES
 from hotline import handoff, hours, metrics, rasa_trackers, texts
@@ -42,6 +43,7 @@ from hotline.models import (
     new_rasa_sender,
     utcnow,
 )
+from hotline.places import country_of_number
 from hotline.privacy import conversation_key, pseudonym
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,9 @@ class Incoming:
     # A fresh, explicit choice (the voice menu, the widget's picker); the bot
     # otherwise follows the language the person writes in.
     language_choice: str | None = None
+    # Where the caller is, when the address does not tell (a call is keyed by
+    # its CallSid; the caller's number gives the country).
+    country: str | None = None
 
 
 @dataclass
@@ -114,14 +119,26 @@ def bot_client() -> BotClient:
     return client
 
 
-def find_or_start(channel: str, address: str) -> Conversation:
+def find(channel: str, address: str) -> Conversation | None:
     key = conversation_key(channel, address)
-    conversation = db.session.scalar(
-        select(Conversation).where(Conversation.key == key)
-    )
+    return db.session.scalar(select(Conversation).where(Conversation.key == key))
+
+
+def find_or_start(
+    channel: str, address: str, country: str | None = None
+) -> Conversation:
+    """The person's conversation, started if new; a new one is placed in the
+    country of the number writing (or ``country``, for a call)."""
+    key = conversation_key(channel, address)
+    conversation = find(channel, address)
     if conversation is not None:
         return conversation
-    conversation = Conversation(key=key, channel=channel, rasa_sender=new_rasa_sender())
+    conversation = Conversation(
+        key=key,
+        channel=channel,
+        rasa_sender=new_rasa_sender(),
+        country=country or country_of_number(address),
+    )
     db.session.add(conversation)
     try:
         db.session.commit()
@@ -192,25 +209,32 @@ class Pace:
         return cls(flooding=recent >= limit, first_of_flood=recent == limit)
 
 
-def line_numbers() -> dict[str, str]:
-    """The emergency and hotline numbers, as the catalogs' placeholders name them."""
+def line_numbers(language: str, country: str | None = None) -> dict[str, str]:
+    """The emergency and hotline numbers, as the catalogs' placeholders name
+    them: the emergency number of the country the person is in, else those of
+    every country the directory covers."""
     return {
-        "emergency": current_app.config["EMERGENCY_NUMBER"],
+        "emergency": emergency_numbers_for(country, language),
         "hotline": current_app.config["HOTLINE_NUMBER"],
     }
 
 
-def in_their_language(text: texts.Text, language: str | None) -> str:
+def in_their_language(
+    text: texts.Text, language: str | None, country: str | None = None
+) -> str:
     """One of the line's own texts with the numbers filled in: in the
     person's language, or in each default language while it is unknown."""
-    numbers = line_numbers()
     if language:
-        return text(language, **numbers)
-    return "\n\n".join(text(code, **numbers) for code in fallback_languages())
+        return text(language, **line_numbers(language, country))
+    return "\n\n".join(
+        text(code, **line_numbers(code, country)) for code in fallback_languages()
+    )
 
 
-def unavailable_answer(language: str | None) -> str:
-    return in_their_language(texts.BOT_UNAVAILABLE, language)
+def unavailable_answer(conversation: Conversation) -> str:
+    return in_their_language(
+        texts.BOT_UNAVAILABLE, conversation.language, conversation.country
+    )
 
 
 def choose_language(conversation: Conversation, choice: str | None) -> str | None:
@@ -309,7 +333,9 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
     message the bot does not answer (outage, flood) puts the conversation in
     front of a person. ``conversation`` spares a second look-up when the
     channel already has it."""
-    conversation = conversation or find_or_start(incoming.channel, incoming.address)
+    conversation = conversation or find_or_start(
+        incoming.channel, incoming.address, incoming.country
+    )
     outcome = Outcome(conversation=conversation)
     text = clean_text(incoming.text)
     outcome.verdict = assess_danger(text)
@@ -357,9 +383,9 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
         _to_a_person(outcome, BOT_UNAVAILABLE, incoming.address)
         outcome.fallback = True
         outcome.texts = [
-            danger_answer(outcome.conversation.language)
+            danger_answer(conversation)
             if outcome.danger
-            else unavailable_answer(conversation.language)
+            else unavailable_answer(conversation)
         ]
         _store_replies(conversation, outcome.texts)
         db.session.commit()
@@ -368,6 +394,8 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
     metrics.BOT_LATENCY.labels(incoming.channel).observe(turn.seconds)
     if turn.language in SUPPORTED_LANGUAGES:
         conversation.language = turn.language
+    if turn.country:
+        conversation.country = turn.country
     outcome.texts, outcome.buttons = turn.texts, turn.buttons
     if turn.handoff:
         handoff.request_person(
@@ -381,10 +409,10 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
     if outcome.danger:  # a person, even if the bot's classifier saw no danger
         if not turn.emergency_number_given:
             # The bot answered the question; the emergency number comes too.
-            outcome.texts = [*outcome.texts, danger_answer(conversation.language)]
+            outcome.texts = [*outcome.texts, danger_answer(conversation)]
             outcome.buttons = [*outcome.buttons, []]
         _to_a_person(outcome, POSSIBLE_DANGER, incoming.address)
-    if outcome.handoff and (away := team_away_answer(outcome.language)):
+    if outcome.handoff and (away := team_away_answer(conversation, outcome.language)):
         outcome.texts = [*outcome.texts, away]
         outcome.buttons = [*outcome.buttons, []]
     if turn.delete_data:
@@ -442,11 +470,13 @@ def _while_waiting(outcome: Outcome, pace: Pace) -> list[str]:
     if pace.flooding or outcome.danger:
         return _flood_answer(outcome, pace)
     return [
-        team_away_answer(outcome.language)
+        team_away_answer(outcome.conversation, outcome.language)
         or texts.IN_LINE(
             outcome.language,
             position=handoff.queue_position(outcome.conversation),
-            emergency=current_app.config["EMERGENCY_NUMBER"],
+            emergency=line_numbers(outcome.language, outcome.conversation.country)[
+                "emergency"
+            ],
         )
     ]
 
@@ -455,7 +485,7 @@ def _flood_answer(outcome: Outcome, pace: Pace) -> list[str]:
     """The emergency number for danger; else one polite answer per flood.
     Every message is kept for a person all the same."""
     if outcome.danger:
-        return [danger_answer(outcome.conversation.language)]
+        return [danger_answer(outcome.conversation)]
     return [texts.RATE_LIMITED(outcome.language)] if pace.first_of_flood else []
 
 
@@ -475,27 +505,29 @@ def hold_for_person(
         _mark_for_person(incoming.provider_id)
     _to_a_person(outcome, reason, incoming.address)
     if outcome.danger:
-        outcome.texts = [danger_answer(outcome.conversation.language)]
+        outcome.texts = [danger_answer(conversation)]
     elif reason != AFTER_OPT_OUT:
-        outcome.texts = [unavailable_answer(conversation.language)]
+        outcome.texts = [unavailable_answer(conversation)]
     _store_replies(conversation, outcome.texts)
     db.session.commit()
     return outcome
 
 
-def danger_answer(language: str | None) -> str:
+def danger_answer(conversation: Conversation) -> str:
     """What the line says at once to a message that signals danger, whether
     or not the bot can answer: the emergency number first."""
-    return in_their_language(texts.DANGER_ANSWER, language)
+    return in_their_language(
+        texts.DANGER_ANSWER, conversation.language, conversation.country
+    )
 
 
-def team_away_answer(language: str) -> str | None:
+def team_away_answer(conversation: Conversation, language: str) -> str | None:
     """Outside the team's hours for this language: when they are back and the
     24-hour numbers; None while someone can answer."""
     now = datetime.now(UTC)
     if hours.opening_hours().is_open(language, now):
         return None
-    numbers = line_numbers()
+    numbers = line_numbers(language, conversation.country)
     if when := hours.when_back(language, now):
         return texts.TEAM_AWAY(language, when=when, **numbers)
     return texts.TEAM_AWAY_NO_TIME(language, **numbers)

@@ -201,7 +201,7 @@ def transfer(conversation: Conversation, to: Operator, by: Operator) -> None:
     db.session.commit()
 
 
-def close(conversation: Conversation, by: Operator) -> None:
+def close(conversation: Conversation, by: Operator | None) -> None:
     """Done: the number is forgotten; the next message starts with the bot."""
     conversation.state = State.CLOSED
     conversation.contact = None

@@ -49,6 +49,10 @@ class MessageStatus(enum.StrEnum):
     # An operator's reply on its way (SMS/WhatsApp through Twilio's REST API):
     QUEUED = "queued"
     FAILED = "failed"
+    # An operator's text held until the person says it is safe to write
+    # (hotline.safety), and one the safe word stopped before it left.
+    AWAITING_SAFE = "awaiting_safe"
+    CANCELLED = "cancelled"
 
 
 class Role(enum.StrEnum):
@@ -71,6 +75,9 @@ class Conversation(db.Model):
     # to delete their data, so the bot starts afresh.
     rasa_sender: Mapped[str] = mapped_column(String(32), default=new_rasa_sender)
     language: Mapped[str | None] = mapped_column(String(8))
+    # The country the person is in (ISO code), for the emergency number: from
+    # the conversation once the bot learns it, else the caller's number.
+    country: Mapped[str | None] = mapped_column(String(2))
     state: Mapped[str] = mapped_column(String(16), default=State.BOT)
     handoff_reason: Mapped[str | None] = mapped_column(String(32))
     handoff_priority: Mapped[str | None] = mapped_column(String(16))

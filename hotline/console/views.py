@@ -12,7 +12,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from sqlalchemy import exc, select
 from werkzeug.wrappers import Response
 
-from hotline import delivery, handoff, texts
+from hotline import delivery, handoff, safety, texts
 from hotline.console import access, canned, routing
 from hotline.console.blueprint import bp
 from hotline.console.forms import (
@@ -261,6 +261,9 @@ def _send(record: Conversation, text: str) -> Message:
     db.session.add(message)
     handoff.audit(operator, "replied", record.id)
     db.session.commit()
+    if safety.needs_check(record):
+        safety.hold_until_safe(message)
+        return message
     deliver(message)
     return message
 

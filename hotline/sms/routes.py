@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import click
 from flask import Blueprint, Response, abort, request
 
-from hotline import conversations, delivery, handoff, metrics, texts, twiml
+from hotline import conversations, delivery, handoff, metrics, safety, texts, twiml
 from hotline.conversations import Incoming, Outcome, line_numbers
 from hotline.models import Channel, Conversation, MessageStatus
 from hotline.sms.keywords import Keyword, find_keyword
@@ -100,8 +100,19 @@ def _answer_keyword(inbound: InboundSms, conversation: Conversation) -> Response
         conversations.keep(
             conversation, inbound.body, MessageStatus.ANSWERED, inbound.message_sid
         )
-        return _reply([texts.SMS_HELP(language, **line_numbers())], inbound.channel)
+        numbers = line_numbers(language or "en", conversation.country)
+        return _reply([texts.SMS_HELP(language, **numbers)], inbound.channel)
     return None
+
+
+def _stop_everything(inbound: InboundSms, conversation: Conversation) -> Response:
+    """The safe word: kept (for the record), nothing sent, no answer."""
+    if not conversations.already_delivered(inbound.message_sid):
+        conversations.keep(
+            conversation, inbound.body, MessageStatus.ANSWERED, inbound.message_sid
+        )
+        safety.stop_everything(conversation)
+    return _reply([], inbound.channel)
 
 
 @bp.post("")
@@ -109,8 +120,13 @@ def _answer_keyword(inbound: InboundSms, conversation: Conversation) -> Response
 def incoming() -> Response:
     inbound = _inbound()
     conversation = conversations.find_or_start(inbound.channel, inbound.sender)
+    if safety.is_safe_word(inbound.body):
+        return _stop_everything(inbound, conversation)
     if (answer := _answer_keyword(inbound, conversation)) is not None:
         return answer
+    # "Yes, you can write": what the operator wrote goes out; the message
+    # itself reaches the operator like any other.
+    safety.release_if_safe(conversation, inbound.body)
     outcome: Outcome = conversations.handle(inbound.incoming(), conversation)
     if outcome.duplicate:
         return _reply([], inbound.channel)

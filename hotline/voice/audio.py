@@ -33,6 +33,8 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from actions.directory.emergency import emergency_numbers_for
+from actions.directory.loader import default_directory
 from bot.catalogs import LOCALES_DIR
 from bot.languages import EXTRA_LANGUAGES
 from hotline import config
@@ -226,12 +228,20 @@ def main(argv: list[str] | None = None) -> int:
     if not installed_voices():
         print(f"{ESPEAK} is not installed (Debian: apt-get install espeak-ng)")
         return 1
-    numbers = {
-        "hotline": settings["HOTLINE_NUMBER"],
-        "emergency": settings["EMERGENCY_NUMBER"],
-    }
     for language in arguments.languages:
-        made = render_language(language, settings["AUDIO_DIR"], numbers)
+        # The prompts name the caller's country's emergency number, or all of
+        # them while it is unknown: each variant is rendered.
+        made = sum(
+            render_language(
+                language,
+                settings["AUDIO_DIR"],
+                {
+                    "hotline": settings["HOTLINE_NUMBER"],
+                    "emergency": emergency_numbers_for(country, language),
+                },
+            )
+            for country in (None, *sorted(default_directory().countries))
+        )
         voice = espeak_voice(language)
         print(f"{language}: {made} new prompts (espeak-ng voice {voice})")
     return 0

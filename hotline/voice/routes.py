@@ -24,6 +24,7 @@ from hotline import conversations, handoff, metrics, texts
 from hotline.conversations import Incoming, Outcome, line_numbers
 from hotline.extensions import db
 from hotline.models import Channel, Conversation, MessageStatus
+from hotline.places import country_of_number
 from hotline.texts import fold
 from hotline.twilio_security import twilio_only
 from hotline.twiml import twiml_response
@@ -97,6 +98,18 @@ def _ask(
     return twiml_response(twiml.ask(said, prompt, action, speech_language))
 
 
+def _numbers(language: str) -> dict[str, str]:
+    """The numbers to say: the emergency number of the country the caller is
+    in (as the conversation learnt it, else the calling number's)."""
+    conversation = conversations.find(Channel.VOICE, request.form.get("CallSid", ""))
+    country = conversation.country if conversation else None
+    return line_numbers(language, country or _caller_country())
+
+
+def _caller_country() -> str | None:
+    return country_of_number(request.form.get("From", ""))
+
+
 def _welcome(language: str) -> Response:
     said = voicing.prompt(prompts.WELCOME, language)
     return _ask(language, 1, said, voicing.prompt(prompts.ASK, language))
@@ -112,7 +125,7 @@ def _ring_on_call(language: str, step: int, said: list[Utterance]) -> Response:
 def _offer_message(language: str, said: list[Utterance]) -> Response:
     """Say ``said``, then record a message for the first operator."""
     said = said + voicing.prompt(prompts.LEAVE_MESSAGE, language)
-    goodbye = voicing.prompt(prompts.GOODBYE, language, **line_numbers())
+    goodbye = voicing.prompt(prompts.GOODBYE, language, **_numbers(language))
     action = url_for("voice.recorded", lang=language)
     return twiml_response(
         twiml.record_message(said, action, MAX_MESSAGE_SECONDS, goodbye)
@@ -132,7 +145,7 @@ def _to_people(
     for nobody. With neither, the caller still waits (the console shows the
     call to whoever logs in) and after MAX_HOLD_SECONDS may leave a message.
     """
-    if away := conversations.team_away_answer(language):
+    if away := conversations.team_away_answer(conversation, language):
         return _offer_message(language, said + voicing.answers([away], language))
     if current_app.config["ON_CALL_NUMBER"] and not queue.someone_on_duty(language):
         return _ring_on_call(language, step, said)
@@ -150,7 +163,9 @@ def _caller_asks_for_person(
 ) -> Conversation:
     """Into the hand-off queue, in the language the caller chose in the menu
     (a caller who pressed 0 at once has said nothing the bot could place)."""
-    conversation = conversations.find_or_start(Channel.VOICE, call_sid)
+    conversation = conversations.find_or_start(
+        Channel.VOICE, call_sid, _caller_country()
+    )
     if conversation.language is None and language is not None:
         conversations.choose_language(conversation, language)
     handoff.request_person(conversation, reason, handoff.NORMAL)
@@ -207,17 +222,17 @@ def _answer(outcome: Outcome, step: int) -> Response:
     if outcome.fallback and outcome.danger:
         # Danger with the bot down: the emergency number, then straight to the
         # urgent queue (the service has made the conversation urgent).
-        said = voicing.prompt(texts.DANGER_ANSWER, language, **line_numbers())
+        said = voicing.prompt(texts.DANGER_ANSWER, language, **_numbers(language))
         return _to_people(outcome.conversation, language, step, said)
     if outcome.fallback:
         # The service's own text, said as the prompt it is (its language known).
-        said = voicing.prompt(texts.BOT_UNAVAILABLE, language, **line_numbers())
+        said = voicing.prompt(texts.BOT_UNAVAILABLE, language, **_numbers(language))
         offer = voicing.prompt(prompts.OFFER_PERSON, language)
         return _ask(language, step, said, offer)
     if outcome.handoff is not None:
         # The service adds the team's "back on ..." to a hand-off out of hours;
         # _to_people says it just before offering a voice message.
-        away = conversations.team_away_answer(language)
+        away = conversations.team_away_answer(outcome.conversation, language)
         said = voicing.answers([t for t in outcome.texts if t != away], language)
         return _to_people(outcome.conversation, language, step, said)
     said = voicing.answers(outcome.texts, language)
@@ -247,6 +262,7 @@ def turn() -> Response:
             text=text,
             provider_id=f"{call_sid}:{step}",
             language_choice=language if step == 1 else None,
+            country=_caller_country(),
         )
     )
     if outcome.duplicate:  # Twilio retried this step: the bot already has it
@@ -262,11 +278,11 @@ def dial_ended() -> Response:
     params.call_sid()
     language = known_language(request.args.get("lang"))
     if request.form.get("DialCallStatus") == "completed":
-        said = voicing.prompt(prompts.GOODBYE, language, **line_numbers())
+        said = voicing.prompt(prompts.GOODBYE, language, **_numbers(language))
         return twiml_response(twiml.goodbye(said))
     return _offer_message(
         language,
-        voicing.prompt(prompts.NOBODY_FREE, language, **line_numbers()),
+        voicing.prompt(prompts.NOBODY_FREE, language, **_numbers(language)),
     )
 
 
@@ -281,7 +297,7 @@ def hold() -> Response:
     waited = bounded(request.form.get("QueueTime"), 0, MAX_HOLD_SECONDS)
     if waited >= MAX_HOLD_SECONDS:
         return twiml_response(twiml.leave_queue())
-    emergency = current_app.config["EMERGENCY_NUMBER"]
+    emergency = _numbers(language)["emergency"]
     said = voicing.prompt(prompts.HOLD, language, emergency=emergency)
     if position := bounded(request.form.get("QueuePosition"), 0, MAX_QUEUE_POSITION):
         said += voicing.prompt(prompts.PLACE_IN_LINE, language, position=position)
@@ -310,7 +326,7 @@ def queue_left() -> Response:
     if conversation is not None:
         handoff.record(conversation, queue.LEFT, detail=result)
         db.session.commit()
-    said = voicing.prompt(prompts.NOBODY_FREE, language, **line_numbers())
+    said = voicing.prompt(prompts.NOBODY_FREE, language, **_numbers(language))
     return _offer_message(language, said)
 
 
@@ -330,7 +346,9 @@ def recorded() -> Response:
     ):
         metrics.REJECTED.labels(request.path, "missing_parameters").inc()
         abort(400)
-    conversation = conversations.find_or_start(Channel.VOICE, call_sid)
+    conversation = conversations.find_or_start(
+        Channel.VOICE, call_sid, _caller_country()
+    )
     if not handoff.is_with_people(conversation):
         conversations.choose_language(conversation, language)
         handoff.request_person(conversation, "voice_message", handoff.NORMAL)
@@ -339,7 +357,7 @@ def recorded() -> Response:
         handoff.record(conversation, "voice_message")
         db.session.commit()
     said = voicing.prompt(prompts.MESSAGE_KEPT, language)
-    said += voicing.prompt(prompts.GOODBYE, language, **line_numbers())
+    said += voicing.prompt(prompts.GOODBYE, language, **_numbers(language))
     return twiml_response(twiml.goodbye(said))
 
 
@@ -357,7 +375,7 @@ def fallback() -> Response:
         utterance
         for language in conversations.fallback_languages()
         for utterance in voicing.prompt(
-            texts.BOT_UNAVAILABLE, language, **line_numbers()
+            texts.BOT_UNAVAILABLE, language, **_numbers(language)
         )
     ]
     number = current_app.config["ON_CALL_NUMBER"]

@@ -102,7 +102,7 @@ def texts(language: str) -> Response:
     its own name) and the numbers to call."""
     if language not in SUPPORTED_LANGUAGES:
         raise NotFound(f"no texts for language {language!r}")
-    numbers = conversations.line_numbers()
+    numbers = conversations.line_numbers(language)
     response = current_app.json.response(
         language=language,
         labels=widget_labels(language, numbers),

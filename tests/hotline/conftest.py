@@ -68,7 +68,6 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
         "RASA_URL": "http://127.0.0.1:9",
         "BOT_TIMEOUT_SECONDS": 8.0,
         "HOTLINE_NUMBER": "+1 555 0100",
-        "EMERGENCY_NUMBER": "911",
         "ON_CALL_NUMBER": "+15550199",
         "WEBCHAT_ALLOWED_ORIGINS": ["https://ngo.example"],
         "AUDIO_DIR": str(tmp_path / "audio"),

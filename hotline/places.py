@@ -1,0 +1,34 @@
+"""Where the person is, as far as the line can tell: the country the bot
+learnt in the conversation, else the country of the caller's phone number.
+
+Only the country is kept (two letters), never the number.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+
+
+def country_of_number(address: str) -> str | None:
+    """The country an E.164 number belongs to ("+52 55..." -> "MX"), if any.
+
+    Twilio gives SMS and calls as "+52...", WhatsApp as "whatsapp:+52...".
+    """
+    number = address.removeprefix("whatsapp:").strip()
+    if not number.startswith("+"):
+        return None
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return None
+    region = phonenumbers.region_code_for_number(parsed)
+    return region if region and region != "ZZ" else None
+
+
+def is_country_code(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) == 2
+        and value.isalpha()
+        and value.isupper()
+    )
