@@ -16,10 +16,11 @@ from actions.directory import CountryDirectory, ServiceEntry
 from actions.directory.emergency import common_emergency_numbers, emergency_number
 from actions.directory.loader import default_directory
 from actions.directory.rights import country_facts
-from actions.geo import country_name, resolve_country
+from actions.geo import resolve_country
 from actions.languages import current_language
 from actions.signals import signal_country, signal_emergency_number
 from bot.catalogs import Text, translate
+from bot.country_names import country_name
 
 # For each topic, the kinds of service to give, most useful first. The
 # anti-trafficking line closes most lists because it can route any need.
@@ -311,7 +312,6 @@ class ActionAnswerTopic(Action):
         # A conversation from before countries were resolved may still hold a
         # word here; it is mended as it is read.
         events: list[EventType] = [] if code == slot else [SlotSet("country", code)]
-        signal_country(dispatcher, code)
         country = default_directory().get(code)
         if country is None:
             say_no_directory(dispatcher, tracker, code)
@@ -326,6 +326,7 @@ class ActionAnswerTopic(Action):
         tell_country_facts(dispatcher, tracker, code, topic)
         if topic == "situation":
             dispatcher.utter_message(response="utter_person_if_wanted")
+        signal_country(dispatcher, code)
         return [*events, SlotSet("second_topic", None)]
 
 
@@ -337,8 +338,8 @@ def utter_emergency_number(
     code = resolve_country(tracker.get_slot("country"))
     phone = emergency_number(code)
     if code and phone:
-        signal_country(dispatcher, code)
         dispatcher.utter_message(response=f"{response}_local", phone=phone)
+        signal_country(dispatcher, code)
     else:
         dispatcher.utter_message(
             response=f"{response}_generic",

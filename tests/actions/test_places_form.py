@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from actions.country import ActionAskCountry, ActionAskNationality, ValidateCountryForm
+from actions.directory.loader import default_directory
 from actions.topics import ActionAnswerTopic
 from bot.catalogs import translate
 from bot.languages import CORE_LANGUAGES
@@ -181,12 +182,12 @@ async def test_a_town_outside_the_directory_is_answered_honestly(
         }
     )
     await ActionAnswerTopic().run(dispatcher, tracker, domain_dict)
-    assert responses(dispatcher) == [
-        "utter_no_directory_country",
-        "utter_no_directory_consulate",
-    ]
+    # No numbers for Spain; Honduras's own help line for nationals abroad.
+    said = responses(dispatcher)
+    assert said[:2] == ["utter_no_directory_country", "utter_service_consulate_abroad"]
     assert dispatcher.messages[0]["country_name"] == "España"
-    assert dispatcher.messages[1]["nationality_name"] == "Honduras"
+    honduras_abroad = default_directory().consular_help("HN", "ES")
+    assert dispatcher.messages[1]["phone"] == honduras_abroad[0].main_number
 
 
 async def test_no_consulate_line_without_a_nationality(

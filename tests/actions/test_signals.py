@@ -28,8 +28,11 @@ async def test_emergency_answer_comes_first_with_the_local_number(
         dispatcher.messages[0]["phone"]
         == default_directory().get("BR").emergency_number()
     )
-    signal = dispatcher.messages[2]
+    signal = next(m for m in dispatcher.messages if "reason" in m)
     assert (signal["reason"], signal["priority"]) == ("emergency", "urgent")
+    # The hotline learns where the person is, for its own texts.
+    told = [m for m in dispatcher.messages if m["response"] == "utter_signal_country"]
+    assert [m["country"] for m in told] == ["BR"]
 
 
 async def test_emergency_without_country_gives_the_general_number(

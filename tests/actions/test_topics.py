@@ -10,7 +10,9 @@ import yaml
 
 from actions.country import ValidateCountryForm
 from actions.directory.loader import default_directory
-from actions.topics import ActionAnswerTopic, emergency_number
+from actions.directory.emergency import emergency_number
+from actions.geo import resolve_country
+from actions.topics import ActionAnswerTopic
 from bot.catalogs import translate
 from bot.languages import SUPPORTED_LANGUAGES
 from tests.conftest import ROOT, Conversation, responses
@@ -23,12 +25,11 @@ async def answer(tracker: Any, dispatcher: Any, domain_dict: dict) -> list[dict]
 async def test_shelter_gives_intake_lines_never_addresses(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
-    tracker = conversation.tracker(slots={"country": "US", "topic": "shelter"})
+    tracker = conversation.tracker(slots={"country": "CA", "topic": "shelter"})
     await answer(tracker, dispatcher, domain_dict)
     said = responses(dispatcher)
     assert said[0] == "utter_service_shelter_intake"
-    assert "utter_service_trafficking_hotline" in said
-    intake = default_directory().get("US").entries("shelter_intake")[0]
+    intake = default_directory().get("CA").entries("shelter_intake")[0]
     assert dispatcher.messages[0]["phone"] == intake.main_number
     assert all("address" not in m for m in dispatcher.messages)
 
@@ -37,19 +38,31 @@ async def test_unchecked_entries_are_marked_and_explained(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
     country = default_directory().get("MX")
-    assert any(not e.verified for e in country.entries("trafficking_hotline"))
+    assert any(not e.is_current() for e in country.entries("trafficking_hotline"))
     tracker = conversation.tracker(slots={"country": "MX", "topic": "report_case"})
     await answer(tracker, dispatcher, domain_dict)
     marks = [m["mark"] for m in dispatcher.messages if "mark" in m]
     assert " *" in marks
-    assert responses(dispatcher)[-1] == "utter_service_unchecked"
+    said = responses(dispatcher)
+    assert "utter_service_unchecked" in said
+    # The footnote names a checked number to call instead.
+    footnote = next(
+        m for m in dispatcher.messages if m["response"] == "utter_service_unchecked"
+    )
+    alternatives = [
+        e.main_number
+        for kind in ("emergency", "trafficking_hotline")
+        for e in country.entries(kind)
+        if e.is_current()
+    ]
+    assert footnote["phone"] == alternatives[0]
 
 
 async def test_checked_entries_carry_no_caution(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
     hotline = default_directory().get("US").entries("trafficking_hotline")[0]
-    assert hotline.verified
+    assert hotline.is_current()
     tracker = conversation.tracker(slots={"country": "US", "topic": "return_home"})
     await answer(tracker, dispatcher, domain_dict)
     assert dispatcher.messages[0]["mark"] == ""
@@ -82,14 +95,14 @@ async def test_missing_consulate_says_so_in_the_persons_language(
     tracker = conversation.tracker(
         slots={
             "country": "BR",
-            "nationality": "PH",
+            "nationality": "VE",
             "topic": "consulate",
             "language": "pt",
         }
     )
     await answer(tracker, dispatcher, domain_dict)
     assert responses(dispatcher)[0] == "utter_no_consulate"
-    assert dispatcher.messages[0]["nationality_name"] == "Filipinas"
+    assert dispatcher.messages[0]["nationality_name"] == "Venezuela"
     assert dispatcher.messages[0]["country_name"] == "Brasil"
     assert "utter_service_trafficking_hotline" in responses(dispatcher)
 
@@ -188,20 +201,22 @@ async def test_a_word_left_in_the_slot_is_still_read_as_its_country(
 
 
 @pytest.mark.parametrize(
-    ("slot", "phone"),
-    [("MX", "911"), ("México", "911"), ("Haïti", "114"), ("ZZ", None)],
+    ("slot", "code"),
+    [("MX", "MX"), ("México", "MX"), ("Haïti", "HT"), ("perú", "PE"), ("ZZ", None)],
 )
 def test_the_emergency_number_follows_the_country_however_written(
-    slot: str, phone: str | None
+    slot: str, code: str | None
 ) -> None:
-    assert emergency_number(slot) == phone
+    country = default_directory().get(code)
+    expected = country.emergency_number() if country else None
+    assert emergency_number(resolve_country(slot)) == expected
 
 
 async def test_a_missing_consulate_gets_the_hotline_and_emergency(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
     tracker = conversation.tracker(
-        slots={"country": "GT", "nationality": "HN", "topic": "consulate"}
+        slots={"country": "GT", "nationality": "NI", "topic": "consulate"}
     )
     await answer(tracker, dispatcher, domain_dict)
     assert responses(dispatcher)[0] == "utter_no_consulate"
@@ -273,7 +288,8 @@ async def test_children_get_the_child_line_first(
         slots={"country": "AR", "topic": "shelter", "sa_under_18": "yes"}
     )
     await answer(tracker, dispatcher, domain_dict)
-    assert responses(dispatcher)[0] == "utter_service_child_helpline"
+    lines = [r for r in responses(dispatcher) if r.startswith("utter_service_")]
+    assert lines[0] == "utter_service_child_helpline"
 
 
 async def run_form(tracker: Any, dispatcher: Any, domain_dict: dict) -> dict:
