@@ -3,7 +3,8 @@
 ``rights.yml`` records, for each general rights answer, the international
 texts it rests on, and per country short facts with the page that backs each.
 A fact is told to a person only when its source is an official page read
-within the year (others stay in the file, for a maintainer to confirm).
+within the year and the rule it states still stands (others stay in the file,
+for a maintainer to confirm).
 """
 
 from __future__ import annotations
@@ -40,11 +41,13 @@ class CountryFact:
     source: str
     checked: str
     source_kind: str
+    superseded: bool = False
 
     def is_shown(self, today: dt.date | None = None) -> bool:
         today = today or dt.date.today()
         fresh = today - dt.date.fromisoformat(self.checked) <= FRESH_FOR
-        return fresh and self.source_kind in SHOWN_SOURCE_KINDS
+        official = self.source_kind in SHOWN_SOURCE_KINDS
+        return fresh and official and not self.superseded
 
 
 @cache
@@ -62,6 +65,7 @@ def all_facts(path: Path = RIGHTS_PATH) -> list[CountryFact]:
             source=item.get("source") or "",
             checked=str(item.get("checked") or ""),
             source_kind=item.get("source_kind") or "",
+            superseded=bool(item.get("superseded")),
         )
         for code, items in countries.items()
         for item in items
