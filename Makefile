@@ -33,7 +33,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 DANGER_INPUTS := bot/normalize.py bot/danger.py bot/danger_training.py $(shell find bot/data/nlu bot/danger_data bot/emergency_keywords -type f 2>/dev/null)
 TRAINING_INPUTS := config.yml $(DANGER_MODEL) $(shell find bot/data bot/domain bot/components -type f -not -name "*.pyc" 2>/dev/null)
 
-.PHONY: help run test test-bot test-hotline bench measure-console measure-widget audio eval translations catalogs model lint format clean
+.PHONY: help run test test-bot test-hotline bench measure-console measure-widget audio eval translations catalogs model lint format clean directory-report
 
 help:
 	@echo "make run           start the hotline (8000), Rasa (5005) and the action server (5055)"
@@ -44,6 +44,7 @@ help:
 	@echo "make test          lint, validate data, unit + story + integration tests"
 	@echo "make eval          held-out NLU report per language (writes reports/)"
 	@echo "make translations  extract texts, update every catalog, compile"
+	@echo "make directory-report  which numbers are confirmed, which are stale, per country"
 	@echo "make format        format the code with ruff"
 
 $(BOT_VENV)/.installed: pyproject.toml bot/requirements.lock
@@ -120,6 +121,9 @@ audio: $(HOTLINE_VENV)/.installed catalogs
 
 eval: $(BOT_VENV)/.installed catalogs $(MODEL)
 	$(BOT)/python -m bot.evaluate --model $(MODEL) --report reports/eval.json --compare --cross-validation
+
+directory-report: $(BOT_VENV)/.installed
+	$(BOT)/python -m actions.directory.report
 
 # Extracted with the hotline's environment: the console's templates need Jinja.
 translations: $(BOT_VENV)/.installed $(HOTLINE_VENV)/.installed

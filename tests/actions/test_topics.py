@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from actions.country import ValidateCountryForm
-from actions.directory.loader import default_directory
 from actions.directory.emergency import emergency_number
+from actions.directory.loader import default_directory
 from actions.geo import resolve_country
 from actions.topics import ActionAnswerTopic
 from bot.catalogs import translate
