@@ -11,6 +11,7 @@ from actions.self_assessment import (
     ActionSelfAssessmentResult,
     ActionSelfAssessmentStart,
     ValidateSelfAssessmentForm,
+    assess,
 )
 from tests.conftest import Conversation, responses
 
@@ -280,3 +281,53 @@ async def test_a_bare_answer_stays_an_answer_whatever_the_classifier_said(
     assert {e["name"]: e["value"] for e in events if e["event"] == "slot"} == {
         "sa_debt": "no"
     }
+
+
+# The ILO's eleven indicators of forced labour, in the order asked.
+ILO_INDICATORS = {
+    "sa_vulnerability": "abuse of vulnerability",
+    "sa_deceived": "deception",
+    "sa_cannot_leave": "restriction of movement",
+    "sa_isolated": "isolation",
+    "sa_violence": "physical and sexual violence",
+    "sa_threats": "intimidation and threats",
+    "sa_documents_held": "retention of identity documents",
+    "sa_pay_withheld": "withholding of wages",
+    "sa_debt": "debt bondage",
+    "sa_conditions": "abusive working and living conditions",
+    "sa_overtime": "excessive overtime",
+}
+
+
+def test_each_ilo_indicator_is_asked_once_then_age(domain_dict: dict) -> None:
+    assert list(QUESTIONS) == [*ILO_INDICATORS, "sa_under_18"]
+    form = domain_dict["forms"]["self_assessment_form"]["required_slots"]
+    assert form == list(QUESTIONS)
+    total = len(QUESTIONS)
+    for number, slot in enumerate(QUESTIONS, 1):
+        text = domain_dict["responses"][f"utter_ask_{slot}"][0]["text"]
+        assert text.startswith(f"{number}/{total} "), slot
+        # One question each, never two in one.
+        assert text.count("?") == 1 and text.endswith("?"), slot
+    intro = domain_dict["responses"]["utter_self_assessment_intro"][0]["text"]
+    assert f"{total} short questions" in intro
+    assert "no wrong answers" in intro
+
+
+def test_violence_alone_calls_in_a_person() -> None:
+    answers = dict.fromkeys(QUESTIONS, "no") | {"sa_violence": "yes"}
+    signs, minor, worrying = assess(answers)
+    assert (signs, minor, worrying) == (1, False, True)
+
+
+def test_the_result_never_makes_a_legal_finding(domain_dict: dict) -> None:
+    for name in (
+        "utter_sa_result_signs",
+        "utter_sa_result_few_signs",
+        "utter_sa_result_minor",
+    ):
+        text = domain_dict["responses"][name][0]["text"]
+        assert "you are a victim" not in text.lower(), name
+        assert "you are not a victim" not in text.lower(), name
+    signs = domain_dict["responses"]["utter_sa_result_signs"][0]["text"]
+    assert "not a legal decision" in signs
