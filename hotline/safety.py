@@ -70,8 +70,8 @@ def _held(conversation: Conversation) -> list[Message]:
 def after_a_pause(conversation: Conversation) -> bool:
     """The person last wrote over an hour ago, or while the team was away."""
     last = _last_message_in(conversation)
-    if last is None:
-        return True
+    if last is None:  # nothing from the person yet: no pause to measure
+        return False
     if utcnow() - last.created_at > PAUSE:
         return True
     written_at = last.created_at.replace(tzinfo=UTC)
