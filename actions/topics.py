@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.directory import CountryDirectory, ServiceEntry
-from actions.directory.emergency import common_emergency_numbers, emergency_number
+from actions.directory.emergency import common_emergency_numbers
 from actions.directory.loader import default_directory
 from actions.directory.rights import country_facts
 from actions.geo import resolve_country
@@ -69,11 +69,16 @@ OPERATOR_WORDS = {
 }
 FREE = Text("service_detail", "free")
 CONFIDENTIAL = Text("service_detail", "confidential")
+NO_NAME_NEEDED = Text("service_detail", "no name needed")
 DAY_AND_NIGHT = Text("service_detail", "day and night")
+NOT_CONFIRMED = Text("service_detail", "not confirmed recently")
 
 
-def line_details(entry: ServiceEntry, language: str) -> str:
-    """ " (police, free, day and night)", or "" when nothing is known."""
+def line_details(entry: ServiceEntry, language: str, alone: bool = False) -> str:
+    """The words after a line's name, e.g. " (police, free, day and night)",
+    or "" when nothing is known. A line said ``alone`` (the emergency number
+    in a danger answer, with no footnote around it) says itself when it is
+    not confirmed."""
     words = []
     if entry.operator in OPERATOR_WORDS:
         words.append(OPERATOR_WORDS[entry.operator](language))
@@ -81,8 +86,12 @@ def line_details(entry: ServiceEntry, language: str) -> str:
         words.append(FREE(language))
     if entry.confidential:
         words.append(CONFIDENTIAL(language))
+    if entry.anonymous:
+        words.append(NO_NAME_NEEDED(language))
     if entry.around_the_clock:
         words.append(DAY_AND_NIGHT(language))
+    if alone and not entry.is_current():
+        words.append(NOT_CONFIRMED(language))
     return f" ({', '.join(words)})" if words else ""
 
 
@@ -172,6 +181,8 @@ def give_consulate(
             "utter_service_consulate" if local else "utter_service_consulate_abroad"
         )
         writer.entry(response, entry)
+    if lines and topic != "consulate":  # its own text already warns
+        dispatcher.utter_message(response="utter_consulate_caution")
     if lines or topic != "consulate":
         return True
     if nationality is None:
@@ -212,6 +223,8 @@ def say_no_directory(
     for entry in lines:
         writer.entry("utter_service_consulate_abroad", entry)
     writer.finish()
+    if tracker.get_slot("topic") != "consulate":  # its own text already warns
+        dispatcher.utter_message(response="utter_consulate_caution")
 
 
 def give_topic_lines(
@@ -312,6 +325,7 @@ class ActionAnswerTopic(Action):
         # A conversation from before countries were resolved may still hold a
         # word here; it is mended as it is read.
         events: list[EventType] = [] if code == slot else [SlotSet("country", code)]
+        signal_country(dispatcher, code)
         country = default_directory().get(code)
         if country is None:
             say_no_directory(dispatcher, tracker, code)
@@ -326,23 +340,30 @@ class ActionAnswerTopic(Action):
         tell_country_facts(dispatcher, tracker, code, topic)
         if topic == "situation":
             dispatcher.utter_message(response="utter_person_if_wanted")
-        signal_country(dispatcher, code)
         return [*events, SlotSet("second_topic", None)]
 
 
 def utter_emergency_number(
     dispatcher: CollectingDispatcher, tracker: Tracker, response: str
 ) -> None:
-    """``<response>_local`` with the country's emergency number when we know
-    it, else ``<response>_generic`` with the numbers of the countries we cover."""
+    """``<response>_local`` with the country's emergency number (and what its
+    entry says of it) when we know the country, else ``<response>_generic``
+    with the numbers of the countries we cover."""
     code = resolve_country(tracker.get_slot("country"))
-    phone = emergency_number(code)
-    if code and phone:
-        dispatcher.utter_message(response=f"{response}_local", phone=phone)
-        signal_country(dispatcher, code)
+    country = default_directory().get(code)
+    language = current_language(tracker)
+    if country is not None:
+        entry = country.emergency_entry()
+        dispatcher.utter_message(
+            response=f"{response}_local",
+            phone=entry.main_number,
+            details=line_details(entry, language, alone=True),
+        )
     else:
         dispatcher.utter_message(
             response=f"{response}_generic",
-            numbers=common_emergency_numbers(current_language(tracker)),
+            numbers=common_emergency_numbers(language),
         )
+    if code:
+        signal_country(dispatcher, code)
     signal_emergency_number(dispatcher)

@@ -8,6 +8,7 @@ Twilio routes refuse to work until one is set).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -33,7 +34,7 @@ def check(settings: dict[str, Any]) -> None:
     if is_development(settings):
         return
     number = "".join(c for c in settings.get("HOTLINE_NUMBER", "") if c.isdigit())
-    if not number or number.startswith("155501"):
+    if not number or re.search(r"55501\d\d$", number):
         raise ConfigurationError(
             "HOTLINE_NUMBER must be the line's real number (ALIADA_ENV is not "
             "'development'); the line tells it to people it cannot answer."

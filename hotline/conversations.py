@@ -43,7 +43,7 @@ from hotline.models import (
     new_rasa_sender,
     utcnow,
 )
-from hotline.places import country_of_number
+from hotline.places import country_of_caller
 from hotline.privacy import conversation_key, pseudonym
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ def find_or_start(
         key=key,
         channel=channel,
         rasa_sender=new_rasa_sender(),
-        country=country or country_of_number(address),
+        country=country or country_of_caller(channel, address),
     )
     db.session.add(conversation)
     try:

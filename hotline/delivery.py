@@ -20,7 +20,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from hotline import contact, conversations, handoff
+from hotline import contact, conversations, handoff, safety
 from hotline.extensions import db
 from hotline.models import Channel, Conversation, Message, MessageStatus, utcnow
 from hotline.privacy import conversation_key, pseudonym
@@ -52,8 +52,15 @@ def deliver(message: Message) -> None:
     record the outcome (committed: SENT with Twilio's SID, or FAILED).
 
     The number is forgotten on close and hand-back: deliver the hand-back
-    greeting before ``handoff.return_to_bot``."""
+    greeting before ``handoff.return_to_bot``.
+
+    An operator's text after a pause waits for the person's "yes"
+    (``hotline.safety``): the person gets the question instead."""
     db.session.add(message)
+    if safety.must_wait(message):
+        if (question := safety.hold_until_safe(message)) is not None:
+            deliver(question)
+        return
     db.session.commit()  # the reply is kept before any network call
     conversation = message.conversation
     if conversation.channel == Channel.WEBCHAT:

@@ -25,6 +25,13 @@ def country_of_number(address: str) -> str | None:
     return region if region and region != "ZZ" else None
 
 
+def country_of_caller(channel: str, address: str) -> str | None:
+    """Where a person writing or calling probably is: their number's country
+    for SMS and calls. A WhatsApp number is kept when people move (a
+    Colombian in Peru keeps +57), so it tells nothing until they say."""
+    return None if address.startswith("whatsapp:") else country_of_number(address)
+
+
 def is_country_code(value: object) -> bool:
     return (
         isinstance(value, str)

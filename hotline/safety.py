@@ -2,12 +2,16 @@
 that stops every message at once.
 
 An operator who writes by SMS or WhatsApp long after the person's last message
-(more than an hour later, or when the person wrote while the team was away)
-may land on a phone that someone else now holds. The reply is held; the person
-gets a short, neutral question instead ("can we write to you now?") and the
-safe word. "Yes" releases what was held; the safe word, at any time, cancels
-every message not yet sent, closes the conversation and forgets the number, and
-the line answers nothing (an answer would show there was someone to answer).
+(more than an hour later, or when the person wrote while the team was away and
+nobody has answered since) may land on a phone that someone else now holds.
+The text is held; the person gets a short, neutral question instead ("can we
+write to you now?") and the safe word. A plain "yes" releases what was held;
+the safe word, at any time, cancels every message not yet sent, closes the
+conversation and forgets the number, and the line answers nothing (an answer
+would show there was someone to answer).
+
+Every operator text passes here on its way out (``delivery.deliver``): the
+console's send and its retry button, and the retry job.
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from datetime import UTC, timedelta
 
 from sqlalchemy import select
 
-from actions.answers import read_answer
+from actions.answers import is_bare_answer, read_answer
 from bot.languages import SUPPORTED_LANGUAGES
-from hotline import delivery, handoff, hours, texts
+from hotline import handoff, hours, texts
 from hotline.extensions import db
 from hotline.models import Channel, Conversation, Message, MessageStatus, State, utcnow
 from hotline.privacy import pseudonym
@@ -29,26 +33,26 @@ log = logging.getLogger(__name__)
 
 # Longer than this since the person last wrote, and the phone may be in other hands.
 PAUSE = timedelta(hours=1)
-TEXT_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
 # Messages of ours not yet on the person's phone: the safe word stops them all.
 UNSENT = (MessageStatus.QUEUED, MessageStatus.FAILED, MessageStatus.AWAITING_SAFE)
 
 
 def safe_words() -> frozenset[str]:
     """The safe word in every language (the person may write any of them)."""
-    return frozenset(
-        fold(texts.SAFE_WORD(language)) for language in SUPPORTED_LANGUAGES
-    )
+    return frozenset(fold(texts.SAFE_WORD(code)) for code in SUPPORTED_LANGUAGES)
 
 
 def is_safe_word(text: str) -> bool:
     return fold(text) in safe_words()
 
 
-def _last_message_in(conversation: Conversation) -> Message | None:
+def _latest(conversation: Conversation, direction: str) -> Message | None:
     return db.session.scalar(
         select(Message)
-        .where(Message.conversation_id == conversation.id, Message.direction == "in")
+        .where(
+            Message.conversation_id == conversation.id,
+            Message.direction == direction,
+        )
         .order_by(Message.id.desc())
         .limit(1)
     )
@@ -68,54 +72,74 @@ def _held(conversation: Conversation) -> list[Message]:
 
 
 def after_a_pause(conversation: Conversation) -> bool:
-    """The person last wrote over an hour ago, or while the team was away."""
-    last = _last_message_in(conversation)
-    if last is None:  # nothing from the person yet: no pause to measure
+    """The person last wrote over an hour ago, or wrote while the team was
+    away and nobody has written to them since."""
+    last_in = _latest(conversation, "in")
+    if last_in is None:  # nothing from the person yet: no pause to measure
         return False
-    if utcnow() - last.created_at > PAUSE:
+    if utcnow() - last_in.created_at > PAUSE:
         return True
-    written_at = last.created_at.replace(tzinfo=UTC)
+    last_out = _latest(conversation, "out")
+    if last_out is not None and last_out.id > last_in.id:
+        return False  # the conversation is going on
+    written_at = last_in.created_at.replace(tzinfo=UTC)
     return not hours.opening_hours().is_open(conversation.language or "en", written_at)
 
 
-def needs_check(conversation: Conversation) -> bool:
-    """An operator's text must wait for the person's "yes"."""
-    if conversation.channel not in TEXT_CHANNELS:
+def must_wait(message: Message) -> bool:
+    """An operator's text by SMS or WhatsApp that must wait for the person's
+    "yes": one is already waiting, or the person may no longer hold the phone."""
+    conversation = message.conversation
+    if message.operator_id is None or conversation.channel not in (
+        Channel.SMS,
+        Channel.WHATSAPP,
+    ):
         return False
     return bool(_held(conversation)) or after_a_pause(conversation)
 
 
-def hold_until_safe(message: Message) -> None:
-    """Keep an operator's text back and, unless already asked, ask the person
-    whether we may write (with the safe word)."""
+def hold_until_safe(message: Message) -> Message | None:
+    """Keep an operator's text back; the question to send the person (with
+    the safe word), or None when they were asked already."""
     conversation = message.conversation
     already_asked = bool(_held(conversation))
     message.status = MessageStatus.AWAITING_SAFE
     db.session.add(message)
     if already_asked:
         db.session.commit()
-        return
+        return None
     language = conversation.language or "en"
+    handoff.record(conversation, "safety_check")
     question = Message(
         conversation=conversation,
         direction="out",
         text=texts.SAFETY_CHECK(language, safe_word=texts.SAFE_WORD(language)),
         status=MessageStatus.QUEUED,
     )
-    handoff.record(conversation, "safety_check")
-    delivery.deliver(question)
+    db.session.add(question)
+    db.session.commit()
+    return question
 
 
-def release_if_safe(conversation: Conversation, text: str) -> bool:
-    """The person's answer to the question: "yes" sends what was held."""
+def release_if_safe(conversation: Conversation, text: str) -> list[Message]:
+    """The person's plain "yes" (in any of the line's languages) to the
+    question: what was held, now queued to send. "Yes, but later" is not one;
+    the operator reads it and decides."""
     held = _held(conversation)
-    if not held or read_answer(text) != "yes":
-        return False
+    if not held or not is_bare_answer(text) or read_answer(text) != "yes":
+        return []
     handoff.record(conversation, "safe_to_write")
     for message in held:
         message.status = MessageStatus.QUEUED
-        delivery.deliver(message)
-    return True
+    db.session.commit()
+    return held
+
+
+def cancel_held(conversation: Conversation) -> None:
+    """What waited for the person's "yes" will not be sent (the conversation
+    is closed or back with the bot, and the number forgotten)."""
+    for message in _held(conversation):
+        message.status = MessageStatus.CANCELLED
 
 
 def stop_everything(conversation: Conversation) -> None:

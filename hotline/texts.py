@@ -27,7 +27,7 @@ def fold(text: str) -> str:
 # Discreet: whoever else reads the phone sees an information line, nothing more.
 SMS_HELP = Text(
     "hotline_sms_help",
-    "Aliada: free information line. Write your question in your own words. In "
+    "Aliada: information line. Write your question in your own words. In "
     "danger, call %(emergency)s. Hotline: %(hotline)s. To stop messages, write STOP.",
 )
 SMS_STOPPED = Text(

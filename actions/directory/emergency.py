@@ -14,10 +14,14 @@ from actions.directory.loader import default_directory
 from bot.catalogs import Text
 from bot.country_names import country_name
 
-# "911 (Bolivia 110, Brazil 190, ...)": the number most countries share, then
-# each other country with its own.
-EMERGENCY_NUMBERS = Text("emergency_numbers", "%(common)s (%(others)s)")
+# "911 in most of the countries we cover; Bolivia 110, Brazil 190, ...": the
+# number most directory countries share, then each other country with its own.
+EMERGENCY_NUMBERS = Text(
+    "emergency_numbers", "%(common)s in most of the countries we cover; %(others)s"
+)
 NUMBER_IN_COUNTRY = Text("emergency_number_in_country", "%(country)s %(number)s")
+# The country is named: a number's country is a guess (a visitor keeps theirs).
+NUMBER_HERE = Text("emergency_number_here", "%(number)s (%(country)s)")
 
 
 def emergency_number(country: str | None) -> str | None:
@@ -48,5 +52,9 @@ def common_emergency_numbers(language: str) -> str:
 
 
 def emergency_numbers_for(country: str | None, language: str) -> str:
-    """The number to call in danger: the country's, else the common list."""
-    return emergency_number(country) or common_emergency_numbers(language)
+    """The number to call in danger: the country's, named ("123 (Colombia)"),
+    else the common list."""
+    number = emergency_number(country)
+    if number is None or country is None:
+        return common_emergency_numbers(language)
+    return NUMBER_HERE(language, number=number, country=country_name(country, language))

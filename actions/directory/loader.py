@@ -59,7 +59,6 @@ class ServiceEntry:
     confidential: bool | None = None
     anonymous: bool | None = None
     immigration_caution: bool | None = None
-    languages: tuple[str, ...] = ()
     reachable_from: tuple[str, ...] = ()
     source_date: str | None = None
 
@@ -94,8 +93,14 @@ class CountryDirectory:
     def entries(self, kind: str) -> list[ServiceEntry]:
         return self.services.get(kind, [])
 
+    def emergency_entry(self) -> ServiceEntry:
+        """The emergency line to give: the first one confirmed and current,
+        else the first (marked unconfirmed where it is said)."""
+        entries = self.services["emergency"]
+        return next((e for e in entries if e.is_current()), entries[0])
+
     def emergency_number(self) -> str:
-        return self.services["emergency"][0].main_number
+        return self.emergency_entry().main_number
 
 
 @dataclass(frozen=True)
@@ -156,8 +161,7 @@ def _jsonable(value: Any) -> Any:
 def _entry(raw: dict[str, Any]) -> ServiceEntry:
     allowed = ServiceEntry.__dataclass_fields__
     values = {k: v for k, v in raw.items() if k in allowed}
-    for name in ("languages", "reachable_from"):
-        values[name] = tuple(raw.get(name, ()))
+    values["reachable_from"] = tuple(raw.get("reachable_from", ()))
     return ServiceEntry(**values)
 
 

@@ -22,17 +22,6 @@ from actions.directory.loader import FRESH_FOR
 RIGHTS_PATH = Path(__file__).parent / "rights.yml"
 # Sources good enough to tell a person a country's rule.
 SHOWN_SOURCE_KINDS = frozenset({"official"})
-# The line's topics and the kinds of fact that answer them.
-FACT_TOPICS: dict[str, tuple[str, ...]] = {
-    "rights": ("rights",),
-    "immigration": ("immigration",),
-    "legal_aid": ("legal_aid",),
-    "shelter": ("shelter",),
-    "health": ("health",),
-    "return_home": ("return_home",),
-}
-
-
 @dataclass(frozen=True)
 class CountryFact:
     country: str
@@ -74,9 +63,8 @@ def all_facts(path: Path = RIGHTS_PATH) -> list[CountryFact]:
 
 def country_facts(country: str | None, topic: str) -> list[CountryFact]:
     """The facts to tell about this topic in this country (maybe none)."""
-    kinds = FACT_TOPICS.get(topic, ())
     return [
         fact
         for fact in all_facts()
-        if fact.country == country and fact.topic in kinds and fact.is_shown()
+        if fact.country == country and fact.topic == topic and fact.is_shown()
     ]

@@ -261,9 +261,6 @@ def _send(record: Conversation, text: str) -> Message:
     db.session.add(message)
     handoff.audit(operator, "replied", record.id)
     db.session.commit()
-    if safety.needs_check(record):
-        safety.hold_until_safe(message)
-        return message
     deliver(message)
     return message
 
@@ -360,6 +357,7 @@ def close(conversation_id: int) -> Response:
     if record.state == State.CLOSED:
         flash(say(ALREADY_CLOSED), "error")
         return _back(record.id)
+    safety.cancel_held(record)
     handoff.close(record, access.me())
     flash(say(CLOSED), "info")
     return redirect(url_for("console.queue"))
@@ -373,6 +371,7 @@ def return_to_bot(conversation_id: int) -> Response:
         return _back(record.id)
     # Queued and handed to delivery before the hand-back forgets the number.
     _send(record, texts.BACK_TO_BOT(_language(record)))
+    safety.cancel_held(record)
     handoff.return_to_bot(record, access.me())
     flash(say(BOT_AGAIN), "info")
     return redirect(url_for("console.queue"))

@@ -124,12 +124,13 @@ def incoming() -> Response:
         return _stop_everything(inbound, conversation)
     if (answer := _answer_keyword(inbound, conversation)) is not None:
         return answer
-    # "Yes, you can write": what the operator wrote goes out; the message
-    # itself reaches the operator like any other.
-    safety.release_if_safe(conversation, inbound.body)
     outcome: Outcome = conversations.handle(inbound.incoming(), conversation)
     if outcome.duplicate:
         return _reply([], inbound.channel)
+    # "Yes, you can write": kept like any message (the operator reads it),
+    # then what the operator wrote goes out.
+    for message in safety.release_if_safe(conversation, inbound.body):
+        delivery.deliver(message)
     return _reply(outcome.texts, inbound.channel)
 
 
@@ -140,6 +141,8 @@ def fallback() -> Response:
     the message in front of a person (after STOP, silently)."""
     inbound = _inbound()
     conversation = conversations.find_or_start(inbound.channel, inbound.sender)
+    if safety.is_safe_word(inbound.body):
+        return _stop_everything(inbound, conversation)
     metrics.FALLBACKS.labels(inbound.channel, "twilio_fallback").inc()
     reason = (
         handoff.AFTER_OPT_OUT if conversation.opted_out else handoff.BOT_UNAVAILABLE

@@ -225,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     command.add_argument("languages", nargs="*", default=list(EXTRA_LANGUAGES))
     arguments = parser.parse_args(argv)
     settings = config.from_environment()
+    config.check(settings)  # the prompts say the hotline number
     if not installed_voices():
         print(f"{ESPEAK} is not installed (Debian: apt-get install espeak-ng)")
         return 1

@@ -16,12 +16,12 @@ MENU_OPTION = Text("hotline_voice_menu_option", "For English, press %(digit)s.")
 MENU_OPTION_NAMED = Text("hotline_voice_menu_option_named", "%(name)s: %(digit)s.")
 WELCOME = Text(
     "hotline_voice_welcome",
-    "Welcome to Aliada, a free and confidential information line.",
+    "Welcome to Aliada, a confidential information line.",
 )
 ASK = Text(
     "hotline_voice_ask",
     "Say in a few words what you need, or press 1 for your rights, 2 for a safe "
-    "place to stay, 3 for health, 4 for free legal help, 5 for your consulate, "
+    "place to stay, 3 for health, 4 for legal help, 5 for your consulate, "
     "or 9 to talk to a person.",
 )
 ASK_AGAIN = Text(

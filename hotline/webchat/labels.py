@@ -13,7 +13,7 @@ CONTEXT = "webchat"  # written out in each Text(): pybabel reads literals only
 
 WIDGET_LABELS: dict[str, Text] = {
     "open": Text("webchat", "Chat with us"),
-    "title": Text("webchat", "Aliada: free and confidential help"),
+    "title": Text("webchat", "Aliada: confidential help"),
     "close": Text("webchat", "Close the chat"),
     "welcome": Text(
         "webchat",
