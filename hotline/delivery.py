@@ -47,7 +47,7 @@ class NotSent(Exception):
         self.detail = detail
 
 
-def deliver(message: Message) -> None:
+def deliver(message: Message, *, said_safe: bool = False) -> None:
     """Send one outgoing QUEUED message on its conversation's channel and
     record the outcome (committed: SENT with Twilio's SID, or FAILED).
 
@@ -55,9 +55,10 @@ def deliver(message: Message) -> None:
     greeting before ``handoff.return_to_bot``.
 
     An operator's text after a pause waits for the person's "yes"
-    (``hotline.safety``): the person gets the question instead."""
+    (``hotline.safety``): the person gets the question instead; once they
+    said yes (``said_safe``), what waited goes."""
     db.session.add(message)
-    if safety.must_wait(message):
+    if not said_safe and safety.must_wait(message):
         if (question := safety.hold_until_safe(message)) is not None:
             deliver(question)
         return

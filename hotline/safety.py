@@ -18,14 +18,23 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from actions.answers import is_bare_answer, read_answer
 from bot.languages import SUPPORTED_LANGUAGES
 from hotline import handoff, hours, texts
 from hotline.extensions import db
-from hotline.models import Channel, Conversation, Message, MessageStatus, State, utcnow
+from hotline.models import (
+    Channel,
+    Conversation,
+    ConversationEvent,
+    Message,
+    MessageStatus,
+    State,
+    utcnow,
+)
 from hotline.privacy import pseudonym
 from hotline.texts import fold
 
@@ -33,6 +42,8 @@ log = logging.getLogger(__name__)
 
 # Longer than this since the person last wrote, and the phone may be in other hands.
 PAUSE = timedelta(hours=1)
+# The event of the person's "yes" to the question.
+SAID_SAFE = "safe_to_write"
 # Messages of ours not yet on the person's phone: the safe word stops them all.
 UNSENT = (MessageStatus.QUEUED, MessageStatus.FAILED, MessageStatus.AWAITING_SAFE)
 
@@ -46,13 +57,10 @@ def is_safe_word(text: str) -> bool:
     return fold(text) in safe_words()
 
 
-def _latest(conversation: Conversation, direction: str) -> Message | None:
+def _latest(conversation: Conversation, *where: Any) -> Message | None:
     return db.session.scalar(
         select(Message)
-        .where(
-            Message.conversation_id == conversation.id,
-            Message.direction == direction,
-        )
+        .where(Message.conversation_id == conversation.id, *where)
         .order_by(Message.id.desc())
         .limit(1)
     )
@@ -71,17 +79,35 @@ def _held(conversation: Conversation) -> list[Message]:
     )
 
 
+def _said_safe_since(conversation: Conversation, message: Message) -> bool:
+    said_safe = db.session.scalar(
+        select(func.max(ConversationEvent.created_at)).where(
+            ConversationEvent.conversation_id == conversation.id,
+            ConversationEvent.kind == SAID_SAFE,
+        )
+    )
+    return said_safe is not None and said_safe >= message.created_at
+
+
 def after_a_pause(conversation: Conversation) -> bool:
     """The person last wrote over an hour ago, or wrote while the team was
     away and nobody has written to them since."""
-    last_in = _latest(conversation, "in")
+    last_in = _latest(conversation, Message.direction == "in")
     if last_in is None:  # nothing from the person yet: no pause to measure
         return False
     if utcnow() - last_in.created_at > PAUSE:
         return True
-    last_out = _latest(conversation, "out")
+    # Something of ours that reached the person since (not the text that is
+    # on its way now).
+    last_out = _latest(
+        conversation,
+        Message.direction == "out",
+        Message.status == MessageStatus.SENT,
+    )
     if last_out is not None and last_out.id > last_in.id:
         return False  # the conversation is going on
+    if _said_safe_since(conversation, last_in):
+        return False  # their last message was the "yes"
     written_at = last_in.created_at.replace(tzinfo=UTC)
     return not hours.opening_hours().is_open(conversation.language or "en", written_at)
 
@@ -128,7 +154,7 @@ def release_if_safe(conversation: Conversation, text: str) -> list[Message]:
     held = _held(conversation)
     if not held or not is_bare_answer(text) or read_answer(text) != "yes":
         return []
-    handoff.record(conversation, "safe_to_write")
+    handoff.record(conversation, SAID_SAFE)
     for message in held:
         message.status = MessageStatus.QUEUED
     db.session.commit()

@@ -130,7 +130,7 @@ def incoming() -> Response:
     # "Yes, you can write": kept like any message (the operator reads it),
     # then what the operator wrote goes out.
     for message in safety.release_if_safe(conversation, inbound.body):
-        delivery.deliver(message)
+        delivery.deliver(message, said_safe=True)
     return _reply(outcome.texts, inbound.channel)
 
 

@@ -84,10 +84,12 @@ async def test_named_placeholders_are_filled(nlg: CatalogNLG, domain: Any) -> No
         "collector",
         name="Linea 145",
         phone="145",
+        details=" (gobierno, gratis)",
         mark=" *",
     )
     assert "Linea 145" in rendered["text"]
     assert "145 *" in rendered["text"]
+    assert "Linea 145 (gobierno, gratis)" in rendered["text"]
     assert "{" not in rendered["text"]
 
 

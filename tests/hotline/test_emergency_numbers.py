@@ -9,7 +9,10 @@ from conftest import Twilio, message_bodies, twiml
 from flask import Flask
 from sqlalchemy import select
 
-from actions.directory.emergency import common_emergency_numbers
+from actions.directory.emergency import (
+    common_emergency_numbers,
+    emergency_numbers_for,
+)
 from actions.directory.loader import default_directory
 from hotline.extensions import db
 from hotline.models import Conversation
@@ -30,7 +33,7 @@ def emergency_of(code: str) -> str:
         ("+5511987654321", "BR"),
         ("+573001234567", "CO"),
         ("+51987654321", "PE"),
-        ("whatsapp:+59171234567", "BO"),
+        ("+59171234567", "BO"),
         ("+18095551234", "DO"),
         ("+50937001234", "HT"),
     ],
@@ -40,9 +43,17 @@ def test_help_gives_the_callers_country_emergency_number(
 ) -> None:
     assert country_of_number(number) == code
     [body] = message_bodies(twilio.sms("HELP", sender=number))
-    assert emergency_of(code) in body
+    # The number, with the country named (the person may be a visitor).
+    assert emergency_numbers_for(code, "en") in body
     if emergency_of(code) != "911":
         assert "911" not in body
+
+
+def test_a_whatsapp_number_does_not_say_where_the_person_is(twilio: Twilio) -> None:
+    """People keep their WhatsApp number when they move: a +57 number may be
+    a Colombian in Peru, so every country's number is given."""
+    [body] = message_bodies(twilio.sms("HELP", sender="whatsapp:+573001234567"))
+    assert common_emergency_numbers("en") in body
 
 
 def test_a_number_from_outside_the_directory_hears_every_countrys_number(
@@ -66,10 +77,11 @@ def test_a_caller_on_hold_hears_their_countrys_emergency_number(
     twilio: Twilio,
 ) -> None:
     response = twilio.call(
-        "/twilio/voice/hold?lang=es", From="+5491123456789", QueuePosition="2"
+        "/twilio/voice/hold?lang=es", From="+5511987654321", QueuePosition="2"
     )
     said = " ".join(s.text or "" for s in twiml(response).iter("Say"))
-    assert spoken(emergency_of("AR")) in said
+    assert spoken(emergency_of("BR")) in said
+    assert spoken("911") not in said
 
 
 def test_the_country_the_bot_learns_is_kept_for_the_lines_texts(

@@ -10,6 +10,8 @@ import pytest
 from conftest import REQUIRE_SERVICES, Twilio, make_app, twiml
 from flask import Flask
 
+from actions.directory.emergency import emergency_numbers_for
+from actions.directory.loader import default_directory
 from bot.languages import EXTRA_LANGUAGES
 from hotline.voice import audio, catalog, prompts, voicing
 from hotline.voice.languages import VOICES, menu_digit
@@ -46,13 +48,18 @@ def test_the_nearest_espeak_voice_stands_in_for_a_missing_one(monkeypatch):
 @needs_espeak
 def test_make_audio_renders_every_translated_text_once(tmp_path, monkeypatch):
     monkeypatch.setenv("AUDIO_DIR", str(tmp_path))
+    monkeypatch.setenv("ALIADA_ENV", "development")
     monkeypatch.setenv("HOTLINE_NUMBER", "+1 555 0100")
-    monkeypatch.setenv("EMERGENCY_NUMBER", "911")
     assert audio.main(["render", "gn"]) == 0
     files = sorted((tmp_path / "gn").glob("*.wav"))
     texts = audio.catalog_texts("gn")
-    numbers = {"hotline": "+1 555 0100", "emergency": "911"}
-    said = {spoken(text) for text in texts + audio.prompt_texts("gn", numbers)}
+    # Prompts name the emergency number of each country we cover, or all.
+    variants = [
+        {"hotline": "+1 555 0100", "emergency": emergency_numbers_for(code, "gn")}
+        for code in (None, *default_directory().countries)
+    ]
+    prompts_said = [t for v in variants for t in audio.prompt_texts("gn", v)]
+    said = {spoken(text) for text in texts + prompts_said}
     assert len(files) == len(said)
     assert all(is_wav(path.read_bytes()[:12]) for path in files[:3])
     wanted = audio.catalog_name("gn", spoken(texts[0]))

@@ -80,6 +80,77 @@ def test_after_an_hour_the_person_is_asked_first_and_yes_releases_the_reply(
     assert sent_bodies(fake_twilio)[1:] == ["Hola, soy Ana", "¿Sigues ahí?"]
 
 
+def test_a_hedged_yes_keeps_the_reply_held(
+    line: Flask, fake_twilio: FakeTwilio
+) -> None:
+    ana = Person(line, "ana").log_in()
+    conversation_id = claimed_by(line, ana, SENDER)
+    person_wrote(line, conversation_id, "hola", minutes_ago=120)
+    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
+    Twilio(line.test_client()).sms("sí, pero más tarde", sender=SENDER)
+    assert len(fake_twilio.received) == 1  # the question only
+
+
+def test_closing_cancels_what_waited_for_a_yes(
+    line: Flask, fake_twilio: FakeTwilio
+) -> None:
+    ana = Person(line, "ana").log_in()
+    conversation_id = claimed_by(line, ana, SENDER)
+    person_wrote(line, conversation_id, "hola", minutes_ago=120)
+    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
+    ana.post(f"/console/c/{conversation_id}/close")
+    assert stored(line, Message, Message.status == MessageStatus.AWAITING_SAFE) == []
+    [cancelled] = stored(line, Message, Message.status == MessageStatus.CANCELLED)
+    assert cancelled.text == "Hola, soy Ana"
+
+
+def test_after_hours_the_first_reply_waits_then_the_conversation_goes_on(
+    tmp_path: Path, fake_twilio: FakeTwilio
+) -> None:
+    """The person wrote at night, when the team was away: the morning's first
+    reply waits for their yes; once they answered, replies go straight out."""
+    closed = tmp_path / "hours-closed.yml"
+    closed.write_text("timezone: UTC\nhours:\n  default: {}\n")
+    app = make_app(
+        tmp_path,
+        OPENING_HOURS_FILE=str(closed),
+        TWILIO_ACCOUNT_SID="AC" + "1" * 32,
+        TWILIO_PHONE_NUMBER="+15550100",
+        TWILIO_API_URL=fake_twilio.url,
+        TWILIO_API_TIMEOUT_SECONDS=2.0,
+    )
+    ana = Person(app, "ana").log_in()
+    conversation_id = claimed_by(app, ana, SENDER)
+    person_wrote(app, conversation_id, "hola", minutes_ago=10)
+    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
+    assert len(fake_twilio.received) == 1  # the question
+    Twilio(app.test_client()).sms("si", sender=SENDER)
+    ana.post(f"/console/c/{conversation_id}/reply", {"text": "¿Dónde estás?"})
+    assert sent_bodies(fake_twilio)[1:] == ["Hola, soy Ana", "¿Dónde estás?"]
+
+
+def test_the_safe_word_works_on_the_fallback_url_too(
+    line: Flask, fake_twilio: FakeTwilio
+) -> None:
+    ana = Person(line, "ana").log_in()
+    conversation_id = claimed_by(line, ana, SENDER)
+    person_wrote(line, conversation_id, "hola", minutes_ago=120)
+    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
+    twilio = Twilio(line.test_client())
+    params = {
+        "MessageSid": "SM" + "7" * 32,
+        "AccountSid": "AC" + "0" * 32,
+        "From": SENDER,
+        "To": "+15550100",
+        "Body": texts.SAFE_WORD("es"),
+    }
+    answer = twilio.post("/twilio/sms/fallback", params)
+    assert message_bodies(answer) == []
+    [conversation] = stored(line, Conversation)
+    assert conversation.state == State.CLOSED
+    assert conversation.contact is None
+
+
 def test_an_answer_that_is_not_yes_keeps_the_reply_held(
     line: Flask, fake_twilio: FakeTwilio
 ) -> None:

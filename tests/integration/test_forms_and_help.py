@@ -13,18 +13,11 @@ from typing import Any
 
 import pytest
 
+from actions.self_assessment import QUESTIONS
 from bot.stack import Stack, start_on_free_ports
 from tests.integration.test_rest_channel import Person, signals, text_of, texts
 
-SA_QUESTIONS = (
-    "utter_ask_sa_deceived",
-    "utter_ask_sa_cannot_leave",
-    "utter_ask_sa_documents_held",
-    "utter_ask_sa_debt",
-    "utter_ask_sa_threats",
-    "utter_ask_sa_pay_withheld",
-    "utter_ask_sa_under_18",
-)
+SA_QUESTIONS = tuple(f"utter_ask_{slot}" for slot in QUESTIONS)
 START = {
     "en": "am i a victim of trafficking?",
     "es": "soy victima de trata?",

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from actions.directory.emergency import common_emergency_numbers
 from bot.catalogs import translate
 from bot.stack import ROOT, Stack, start_on_free_ports
 
@@ -96,7 +97,9 @@ def test_emergency_comes_first_and_signals_an_urgent_handoff(
 ) -> None:
     person = Person(stack)
     replies = person.says("ayuda por favor me esta golpeando")
-    assert texts(replies)[0] == text_of("utter_emergency_generic", "es", domain)
+    numbers = common_emergency_numbers("es")
+    expected = text_of("utter_emergency_generic", "es", domain).format(numbers=numbers)
+    assert texts(replies)[0] == expected
     [handoff] = [s["handoff"] for s in signals(replies) if "handoff" in s]
     assert handoff["priority"] == "urgent"
     assert handoff["language"] == "es"
