@@ -22,6 +22,8 @@ from actions.directory.loader import FRESH_FOR
 RIGHTS_PATH = Path(__file__).parent / "rights.yml"
 # Sources good enough to tell a person a country's rule.
 SHOWN_SOURCE_KINDS = frozenset({"official"})
+
+
 @dataclass(frozen=True)
 class CountryFact:
     country: str

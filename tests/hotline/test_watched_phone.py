@@ -23,6 +23,7 @@ SENDER = "+15550001"
 
 @pytest.fixture
 def line(tmp_path: Path, fake_twilio: FakeTwilio) -> Flask:
+    """The hotline sending SMS through the stand-in for Twilio's REST API."""
     return make_app(
         tmp_path,
         TWILIO_ACCOUNT_SID="AC" + "1" * 32,
@@ -44,6 +45,15 @@ def person_wrote(app: Flask, conversation_id: int, text: str, minutes_ago: int) 
             )
         )
         db.session.commit()
+
+
+def reply_after_a_pause(app: Flask) -> tuple[Person, int]:
+    """Ana writes "Hola, soy Ana" two hours after the person's last message."""
+    ana = Person(app, "ana").log_in()
+    conversation_id = claimed_by(app, ana, SENDER)
+    person_wrote(app, conversation_id, "hola", minutes_ago=120)
+    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
+    return ana, conversation_id
 
 
 def sent_bodies(fake_twilio: FakeTwilio) -> list[str]:
@@ -83,10 +93,7 @@ def test_after_an_hour_the_person_is_asked_first_and_yes_releases_the_reply(
 def test_a_hedged_yes_keeps_the_reply_held(
     line: Flask, fake_twilio: FakeTwilio
 ) -> None:
-    ana = Person(line, "ana").log_in()
-    conversation_id = claimed_by(line, ana, SENDER)
-    person_wrote(line, conversation_id, "hola", minutes_ago=120)
-    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
+    reply_after_a_pause(line)
     Twilio(line.test_client()).sms("sí, pero más tarde", sender=SENDER)
     assert len(fake_twilio.received) == 1  # the question only
 
@@ -94,10 +101,7 @@ def test_a_hedged_yes_keeps_the_reply_held(
 def test_closing_cancels_what_waited_for_a_yes(
     line: Flask, fake_twilio: FakeTwilio
 ) -> None:
-    ana = Person(line, "ana").log_in()
-    conversation_id = claimed_by(line, ana, SENDER)
-    person_wrote(line, conversation_id, "hola", minutes_ago=120)
-    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
+    ana, conversation_id = reply_after_a_pause(line)
     ana.post(f"/console/c/{conversation_id}/close")
     assert stored(line, Message, Message.status == MessageStatus.AWAITING_SAFE) == []
     [cancelled] = stored(line, Message, Message.status == MessageStatus.CANCELLED)
@@ -132,10 +136,7 @@ def test_after_hours_the_first_reply_waits_then_the_conversation_goes_on(
 def test_the_safe_word_works_on_the_fallback_url_too(
     line: Flask, fake_twilio: FakeTwilio
 ) -> None:
-    ana = Person(line, "ana").log_in()
-    conversation_id = claimed_by(line, ana, SENDER)
-    person_wrote(line, conversation_id, "hola", minutes_ago=120)
-    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
+    reply_after_a_pause(line)
     twilio = Twilio(line.test_client())
     params = {
         "MessageSid": "SM" + "7" * 32,
@@ -154,10 +155,7 @@ def test_the_safe_word_works_on_the_fallback_url_too(
 def test_an_answer_that_is_not_yes_keeps_the_reply_held(
     line: Flask, fake_twilio: FakeTwilio
 ) -> None:
-    ana = Person(line, "ana").log_in()
-    conversation_id = claimed_by(line, ana, SENDER)
-    person_wrote(line, conversation_id, "hola", minutes_ago=120)
-    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
+    ana, conversation_id = reply_after_a_pause(line)
     Twilio(line.test_client()).sms("ahora no, él está aquí", sender=SENDER)
     assert len(fake_twilio.received) == 1  # the question only
     held = stored(line, Message, Message.status == MessageStatus.AWAITING_SAFE)
@@ -171,10 +169,7 @@ def test_an_answer_that_is_not_yes_keeps_the_reply_held(
 def test_the_safe_word_stops_everything_at_once_and_is_not_answered(
     line: Flask, fake_twilio: FakeTwilio, language: str
 ) -> None:
-    ana = Person(line, "ana").log_in()
-    conversation_id = claimed_by(line, ana, SENDER)
-    person_wrote(line, conversation_id, "hola", minutes_ago=120)
-    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
+    ana, conversation_id = reply_after_a_pause(line)
     safe_word = texts.SAFE_WORD(language)
     answer = Twilio(line.test_client()).sms(safe_word.upper(), sender=SENDER)
     assert message_bodies(answer) == []  # silence: nobody to betray
