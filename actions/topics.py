@@ -325,11 +325,24 @@ class ActionAnswerTopic(Action):
         # A conversation from before countries were resolved may still hold a
         # word here; it is mended as it is read.
         events: list[EventType] = [] if code == slot else [SlotSet("country", code)]
-        signal_country(dispatcher, code)
         country = default_directory().get(code)
         if country is None:
             say_no_directory(dispatcher, tracker, code)
-            return events
+        else:
+            self.answer(dispatcher, tracker, country, topic)
+            events.append(SlotSet("second_topic", None))
+        # Where the person is, for the hotline's own texts (after what the
+        # person reads).
+        signal_country(dispatcher, code)
+        return events
+
+    @staticmethod
+    def answer(
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        country: CountryDirectory,
+        topic: str,
+    ) -> None:
         writer = LineWriter(dispatcher, current_language(tracker))
         give_topic_lines(dispatcher, tracker, country, topic, writer)
         second = tracker.get_slot("second_topic")
@@ -337,10 +350,9 @@ class ActionAnswerTopic(Action):
             dispatcher.utter_message(response=INFO_BY_TOPIC[second])
             give_topic_lines(dispatcher, tracker, country, second, writer)
         writer.finish()
-        tell_country_facts(dispatcher, tracker, code, topic)
+        tell_country_facts(dispatcher, tracker, country.country, topic)
         if topic == "situation":
             dispatcher.utter_message(response="utter_person_if_wanted")
-        return [*events, SlotSet("second_topic", None)]
 
 
 def utter_emergency_number(

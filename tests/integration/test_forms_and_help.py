@@ -13,11 +13,15 @@ from typing import Any
 
 import pytest
 
+from actions.directory.loader import default_directory
 from actions.self_assessment import QUESTIONS
+from actions.topics import line_details
 from bot.stack import Stack, start_on_free_ports
 from tests.integration.test_rest_channel import Person, signals, text_of, texts
 
 SA_QUESTIONS = tuple(f"utter_ask_{slot}" for slot in QUESTIONS)
+# "No" to every indicator, "yes" to being under 18.
+NO_TO_ALL_BUT_AGE = ["no"] * (len(QUESTIONS) - 1) + ["si"]
 START = {
     "en": "am i a victim of trafficking?",
     "es": "soy victima de trata?",
@@ -63,6 +67,14 @@ def handoffs(replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def says(replies: list[dict[str, Any]], response: str, lang: str, domain: Any) -> bool:
     return text_of(response, lang, domain) in texts(replies)
+
+
+def local_emergency(response: str, code: str, lang: str, domain: Any) -> str:
+    """A danger answer with the country's emergency number and what its
+    directory entry says of it (" (police, free, day and night)")."""
+    entry = default_directory().get(code).emergency_entry()
+    text = text_of(response, lang, domain).replace("{phone}", entry.main_number)
+    return text.replace("{details}", line_details(entry, lang, alone=True))
 
 
 def assert_not_read_as_an_answer(
@@ -180,7 +192,7 @@ def test_danger_naming_the_country_while_it_is_asked(stack: Stack, domain: Any) 
     person = Person(stack)
     person.says("necesito un lugar seguro para dormir")
     replies = person.says("estoy en Mexico y me estan golpeando")
-    local = text_of("utter_emergency_local", "es", domain).replace("{phone}", "911")
+    local = local_emergency("utter_emergency_local", "MX", "es", domain)
     assert texts(replies)[0] == local, texts(replies)
     assert [h["priority"] for h in handoffs(replies)] == ["urgent"]
     assert_not_read_as_an_answer(replies, "es", domain)
@@ -210,7 +222,8 @@ def test_sometimes_is_a_sign(
     stack: Stack, domain: Any, lang: str, sometimes: str
 ) -> None:
     person = Person(stack)
-    answers = [NO[lang]] * 4 + [sometimes, NO[lang], NO[lang]]
+    answers = [NO[lang]] * len(QUESTIONS)
+    answers[QUESTIONS.index("sa_threats")] = sometimes  # a severe sign, sometimes
     replies = answer_all(person, lang, answers)
     assert says(replies, "utter_sa_result_signs", lang, domain), texts(replies)
     assert [h["priority"] for h in handoffs(replies)] == ["high"]
@@ -218,7 +231,7 @@ def test_sometimes_is_a_sign(
 
 def test_a_child_who_said_no_to_everything(stack: Stack, domain: Any) -> None:
     person = Person(stack)
-    replies = answer_all(person, "es", ["no"] * 6 + ["si"])
+    replies = answer_all(person, "es", NO_TO_ALL_BUT_AGE)
     assert not says(replies, "utter_sa_result_signs", "es", domain), texts(replies)
     assert says(replies, "utter_sa_result_minor", "es", domain), texts(replies)
     assert [h["priority"] for h in handoffs(replies)] == ["high"]
@@ -236,7 +249,7 @@ def test_a_child_whose_country_is_known_gets_the_lines_at_once(
     person = Person(stack)
     person.says("a que numero puedo llamar")
     person.says("Colombia")
-    replies = answer_all(person, "es", ["no"] * 6 + ["si"])
+    replies = answer_all(person, "es", NO_TO_ALL_BUT_AGE)
     assert says(replies, "utter_sa_result_minor", "es", domain), texts(replies)
     assert any("141" in line for line in texts(replies)), texts(replies)
     assert not says(replies, "utter_ask_country", "es", domain)
@@ -312,7 +325,7 @@ def test_help_when_the_country_is_known_gives_its_number(
     person.says("a que numero puedo llamar")
     person.says("Colombia")
     replies = person.says("ayuda")
-    local = text_of("utter_help_danger_local", "es", domain).replace("{phone}", "123")
+    local = local_emergency("utter_help_danger_local", "CO", "es", domain)
     assert local in texts(replies), texts(replies)
 
 

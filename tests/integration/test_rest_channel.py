@@ -48,7 +48,10 @@ class Person:
 
 
 def text_of(response: str, language: str, domain: Any) -> str:
-    return translate(response, domain.responses[response][0]["text"], language)
+    """A response as the person reads it; the emergency numbers of the
+    countries we cover filled in where it lists them."""
+    text = translate(response, domain.responses[response][0]["text"], language)
+    return text.replace("{numbers}", common_emergency_numbers(language))
 
 
 def texts(replies: list[dict[str, Any]]) -> list[str]:
@@ -97,9 +100,7 @@ def test_emergency_comes_first_and_signals_an_urgent_handoff(
 ) -> None:
     person = Person(stack)
     replies = person.says("ayuda por favor me esta golpeando")
-    numbers = common_emergency_numbers("es")
-    expected = text_of("utter_emergency_generic", "es", domain).format(numbers=numbers)
-    assert texts(replies)[0] == expected
+    assert texts(replies)[0] == text_of("utter_emergency_generic", "es", domain)
     [handoff] = [s["handoff"] for s in signals(replies) if "handoff" in s]
     assert handoff["priority"] == "urgent"
     assert handoff["language"] == "es"
