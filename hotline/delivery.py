@@ -58,21 +58,28 @@ def deliver(message: Message, *, said_safe: bool = False) -> None:
     (``hotline.safety``): the person gets the question instead; once they
     said yes (``said_safe``), what waited goes."""
     db.session.add(message)
-    if not said_safe and safety.must_wait(message):
-        if (question := safety.hold_until_safe(message)) is not None:
-            deliver(question)
-        return
-    db.session.commit()  # the reply is kept before any network call
+    db.session.flush()  # its conversation, when only its id was given
     conversation = message.conversation
     if conversation.channel == Channel.WEBCHAT:
+        db.session.commit()
         return
     if conversation.channel not in TEXT_CHANNELS:
         _failed(message, str(conversation.channel))
         return
     message.attempts += 1
+    try:  # what cannot go out at all fails now, asked or not
+        outgoing = _outgoing(message)
+    except NotSent as error:
+        _failed(message, error.detail)
+        return
+    if not said_safe and safety.must_wait(message):
+        if (question := safety.hold_until_safe(message)) is not None:
+            deliver(question)
+        return
+    db.session.commit()  # the reply is kept before any network call
     try:
-        sids = [send_message(sms) for sms in _outgoing(message)]
-    except (NotSent, TwilioError) as error:
+        sids = [send_message(sms) for sms in outgoing]
+    except TwilioError as error:
         _failed(message, error.detail)
         return
     message.provider_id = sids[0]

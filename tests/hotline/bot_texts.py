@@ -16,15 +16,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @cache
-def _sources() -> dict[str, str]:
+def _sources() -> dict[tuple[str, str | None], str]:
+    """(response, channel) -> English source; channel None for the default."""
     responses = yaml.safe_load((ROOT / "bot" / "domain" / "responses.yml").read_text())
     return {
-        name: variations[0]["text"]
+        (name, variation.get("channel")): variation["text"]
         for name, variations in responses["responses"].items()
-        if variations and "text" in variations[0]
+        for variation in variations or []
+        if "text" in variation
     }
 
 
 def bot_says(response: str, language: str, sms: bool = True) -> str:
-    text = translate(response, _sources()[response], language)
+    """The response as it reaches the person by SMS (its SMS variation, if it
+    has one, with plain punctuation), or on the web (``sms=False``)."""
+    sources = _sources()
+    source = sources.get((response, "sms")) if sms else None
+    text = translate(response, source or sources[(response, None)], language)
     return plain_punctuation(text) if sms else text

@@ -21,10 +21,14 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from twilio.request_validator import RequestValidator
 
+from actions.directory.emergency import emergency_numbers_for
 from bot.stack import ROOT, Stack, start_on_free_ports
 from hotline import create_app
+from hotline.places import country_of_caller
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+HOTLINE_NUMBER = "+1 555 0100"  # make_app's (development) number
+DEFAULT_SENDER = "+15005550006"  # Twilio's test number: the United States
 REQUIRE_SERVICES = os.environ.get("ALIADA_REQUIRE_SERVICES") == "1"
 POSTGRES_URL = os.environ.get(
     "ALIADA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -67,7 +71,7 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
         # Nothing listens there: tests that need the bot ask for `app_with_bot`.
         "RASA_URL": "http://127.0.0.1:9",
         "BOT_TIMEOUT_SECONDS": 8.0,
-        "HOTLINE_NUMBER": "+1 555 0100",
+        "HOTLINE_NUMBER": HOTLINE_NUMBER,
         "ON_CALL_NUMBER": "+15550199",
         "WEBCHAT_ALLOWED_ORIGINS": ["https://ngo.example"],
         "AUDIO_DIR": str(tmp_path / "audio"),
@@ -126,7 +130,7 @@ class Twilio:
     def sms(
         self,
         body: str,
-        sender: str = "+15005550006",
+        sender: str = DEFAULT_SENDER,
         sid: str | None = None,
         headers: dict[str, str] | None = None,
         **extra: str,
@@ -151,7 +155,7 @@ class Twilio:
         form = {
             "CallSid": call_sid or f"CA{uuid.uuid4().hex}",
             "AccountSid": "AC" + "0" * 32,
-            "From": "+15005550006",
+            "From": DEFAULT_SENDER,
             "To": "+15550100",
             "CallStatus": "in-progress",
             "Direction": "inbound",
@@ -164,6 +168,19 @@ class Twilio:
 @pytest.fixture
 def twilio(client: FlaskClient) -> Twilio:
     return Twilio(client)
+
+
+def numbers_for(
+    language: str, address: str | None = DEFAULT_SENDER, channel: str = "sms"
+) -> dict[str, str]:
+    """The numbers the line gives this person, as its texts fill them in: the
+    emergency number of their phone number's country (named), or of every
+    country we cover when it tells nothing (web chat, WhatsApp, +1 555)."""
+    country = country_of_caller(channel, address) if address else None
+    return {
+        "emergency": emergency_numbers_for(country, language),
+        "hotline": HOTLINE_NUMBER,
+    }
 
 
 def twiml(response: Any) -> ET.Element:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from conftest import Twilio, message_bodies
+from conftest import Twilio, message_bodies, numbers_for
 from flask import Flask
 from sqlalchemy import select
 
@@ -48,7 +48,8 @@ def test_waiting_person_hears_place_in_line_and_the_bot_is_not_asked(
     waiting(app, "+15550002", "normal", minutes_ago=5)
     waiting(app, "+15550003", "normal", minutes_ago=1)
     [body] = message_bodies(twilio.sms("/restart", sender="+15550003"))
-    assert body == texts.IN_LINE("es", position=3, emergency="911")
+    emergency = numbers_for("es", "+15550003")["emergency"]
+    assert body == texts.IN_LINE("es", position=3, emergency=emergency)
     with app.app_context():
         [kept] = db.session.scalars(
             select(Message).where(Message.direction == "in")
@@ -121,5 +122,5 @@ def test_handing_back_resumes_the_bot_and_leaves_a_trail(
     # The bot (here unreachable) is asked again: the answer is the bot's fallback.
     [body] = message_bodies(twilio.sms("hola", sender="+15550051"))
     assert body.startswith(
-        texts.BOT_UNAVAILABLE("es", emergency="911", hotline="+1 555 0100")
+        texts.BOT_UNAVAILABLE("es", **numbers_for("es", "+15550051"))
     )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import Twilio, make_app, message_bodies
+from conftest import Twilio, make_app, message_bodies, numbers_for
 from flask import Flask
 
 from hotline import hours, texts
@@ -78,7 +78,8 @@ def test_outside_hours_a_waiting_person_hears_the_24_hour_numbers(
         conversation.language = "es"
         db.session.commit()
     [body] = message_bodies(Twilio(app.test_client()).sms("hola?", sender="+15550061"))
-    assert body == texts.TEAM_AWAY_NO_TIME("es", emergency="911", hotline="+1 555 0100")
+    numbers = numbers_for("es", "+15550061")
+    assert body == texts.TEAM_AWAY_NO_TIME("es", **numbers)
 
 
 @pytest.mark.parametrize(

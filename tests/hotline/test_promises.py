@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from bot_texts import bot_says
-from conftest import MODEL, Twilio, make_app, message_bodies, twiml
+from conftest import MODEL, Twilio, make_app, message_bodies, numbers_for, twiml
 from flask import Flask
 from hypothesis import given
 from hypothesis import strategies as st
@@ -39,13 +39,13 @@ from hotline.models import (
 )
 from hotline.rasa_trackers import hotline_url
 
-NUMBERS = {"emergency": "911", "hotline": "+1 555 0100"}
-
 
 def danger_answer_in_the_default_languages() -> str:
     """The line's danger answer to someone whose language the bot never
     placed (it is down): Spanish, then English."""
-    return "\n\n".join(texts.DANGER_ANSWER(code, **NUMBERS) for code in ("es", "en"))
+    return "\n\n".join(
+        texts.DANGER_ANSWER(code, **numbers_for(code)) for code in ("es", "en")
+    )
 
 
 DANGER = "me tienen encerrada y no puedo escapar"
@@ -166,7 +166,7 @@ def test_help_in_a_persons_language_is_a_message_for_the_bot_and_a_person(
     app: Flask, twilio: Twilio, word: str
 ) -> None:
     [body] = message_bodies(twilio.sms(word))
-    assert texts.SMS_HELP("en", **NUMBERS) not in body
+    assert texts.SMS_HELP("en", **numbers_for("en")) not in body
     # The bot is down here: the message is kept for a person, who will read it.
     assert "911" in body
     assert the_conversation(app).state == State.WAITING
@@ -176,7 +176,9 @@ def test_help_in_a_persons_language_is_a_message_for_the_bot_and_a_person(
 def test_the_carriers_help_words_still_get_the_help_text(
     twilio: Twilio, word: str
 ) -> None:
-    assert message_bodies(twilio.sms(word)) == [texts.SMS_HELP("en", **NUMBERS)]
+    assert message_bodies(twilio.sms(word)) == [
+        texts.SMS_HELP("en", **numbers_for("en"))
+    ]
 
 
 @pytest.mark.parametrize("word", ["SAIR", "sair", "SISPANN", "socorro", "ayuda"])
@@ -312,7 +314,7 @@ def test_possible_danger_keeps_the_bot_answering_until_a_person_comes(
     first = say("is there a shelter where I can sleep tonight?")
     texts_ = [r["text"] for r in first["replies"]]
     assert bot_says("utter_shelter_info", "en", sms=False) in texts_
-    assert texts.DANGER_ANSWER("en", **NUMBERS) in texts_  # number added
+    assert texts.DANGER_ANSWER("en", **numbers_for("en", None)) in texts_  # added
     conversation = the_conversation(app_with_bot)
     assert (conversation.state, conversation.handoff_reason) == (
         State.WAITING,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import Twilio, make_app, message_bodies, twiml
+from conftest import Twilio, make_app, message_bodies, numbers_for, twiml
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,7 +27,7 @@ def stored_messages(app: Flask) -> list[Message]:
 
 
 def unavailable(language: str) -> str:
-    return texts.BOT_UNAVAILABLE(language, emergency="911", hotline="+1 555 0100")
+    return texts.BOT_UNAVAILABLE(language, **numbers_for(language))
 
 
 def test_unsigned_request_is_refused_and_nothing_is_stored(
@@ -161,9 +161,7 @@ def test_stop_words_of_each_language_answer_in_it(
 
 def test_help_gives_the_emergency_number(twilio: Twilio) -> None:
     [body] = message_bodies(twilio.sms("HELP"))
-    assert "911" in body and body == texts.SMS_HELP(
-        "en", emergency="911", hotline="+1 555 0100"
-    )
+    assert "911" in body and body == texts.SMS_HELP("en", **numbers_for("en"))
 
 
 def test_a_sentence_with_stop_in_it_is_not_a_keyword(

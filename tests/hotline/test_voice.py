@@ -9,7 +9,7 @@ from xml.etree.ElementTree import Element
 
 import pytest
 import yaml
-from conftest import REQUIRE_SERVICES, Twilio, make_app, twiml
+from conftest import REQUIRE_SERVICES, Twilio, make_app, numbers_for, twiml
 from flask import Flask
 from sqlalchemy import select
 
@@ -23,7 +23,6 @@ from hotline.voice import audio, prompts
 from hotline.voice.languages import VOICES, autonym, menu_digit
 from hotline.voice.speech import spoken
 
-NUMBERS = {"emergency": "911", "hotline": "+1 555 0100"}
 RESPONSES = Path(__file__).resolve().parents[2] / "bot" / "domain" / "responses.yml"
 
 
@@ -241,7 +240,9 @@ def test_with_nobody_on_call_the_caller_waits_in_the_queue(tmp_path):
 def test_after_a_completed_transfer_the_line_says_goodbye_with_its_number(twilio):
     path = "/twilio/voice/dial-ended?lang=en&step=4"
     root = turn(twilio, path, new_sid(), DialCallStatus="completed")
-    assert say_texts(root) == [spoken_prompt(prompts.GOODBYE, "en", **NUMBERS)]
+    assert say_texts(root) == [
+        spoken_prompt(prompts.GOODBYE, "en", **numbers_for("en"))
+    ]
     assert "1 5 5 5 0 1 0 0" in say_texts(root)[0]
     assert root.find("Hangup") is not None
 
@@ -251,7 +252,7 @@ def test_a_transfer_nobody_answered_offers_the_numbers_and_a_message(twilio, sta
     path = "/twilio/voice/dial-ended?lang=en&step=4"
     root = turn(twilio, path, new_sid(), DialCallStatus=status)
     assert say_texts(root)[:2] == [
-        spoken_prompt(prompts.NOBODY_FREE, "en", **NUMBERS),
+        spoken_prompt(prompts.NOBODY_FREE, "en", **numbers_for("en")),
         spoken_prompt(prompts.LEAVE_MESSAGE, "en"),
     ]
     record = root.find("Record")
@@ -262,7 +263,9 @@ def test_bot_unavailable_says_so_in_the_language_and_offers_a_person(twilio):
     root = turn(
         twilio, "/twilio/voice/turn?lang=es&step=1", new_sid(), SpeechResult="hola"
     )
-    assert say_texts(root)[0] == spoken(texts.BOT_UNAVAILABLE("es", **NUMBERS))
+    assert say_texts(root)[0] == spoken(
+        texts.BOT_UNAVAILABLE("es", **numbers_for("es"))
+    )
     assert root.find("Say").attrib["language"] == "es-MX"
     assert say_texts(gather(root)) == [spoken_prompt(prompts.OFFER_PERSON, "es")]
     assert query(action_path(root))["step"] == "2"
@@ -399,7 +402,10 @@ def test_the_fallback_url_says_the_numbers_and_rings_the_on_call_person(app, twi
     root = twiml(twilio.call("/twilio/voice/fallback", ErrorCode="11200"))
     spoken_texts = say_texts(root)
     for code in ("es", "en"):
-        assert spoken_prompt(texts.BOT_UNAVAILABLE, code, **NUMBERS) in spoken_texts
+        assert (
+            spoken_prompt(texts.BOT_UNAVAILABLE, code, **numbers_for(code))
+            in spoken_texts
+        )
     assert root.find("Dial").text == "+15550199"
     with app.app_context():
         conversation = db.session.scalars(select(Conversation)).one()
@@ -410,4 +416,6 @@ def test_the_fallback_url_without_anyone_on_call_ends_with_the_numbers(tmp_path)
     line = Twilio(make_app(tmp_path, ON_CALL_NUMBER="").test_client())
     root = twiml(line.call("/twilio/voice/fallback"))
     assert root.find("Dial") is None and root.find("Hangup") is not None
-    assert spoken_prompt(texts.BOT_UNAVAILABLE, "es", **NUMBERS) in say_texts(root)
+    assert spoken_prompt(texts.BOT_UNAVAILABLE, "es", **numbers_for("es")) in say_texts(
+        root
+    )

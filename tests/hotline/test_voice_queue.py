@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element
 
 import pyotp
 import pytest
-from conftest import Twilio, make_app, twiml
+from conftest import Twilio, make_app, numbers_for, twiml
 from flask import Flask
 from sqlalchemy import select
 
@@ -39,7 +39,6 @@ from hotline.voice import catalog, prompts
 from hotline.voice.languages import VOICES
 from hotline.voice.speech import spoken
 
-NUMBERS = {"emergency": "911", "hotline": "+1 555 0100"}
 PASSWORD = "a long enough password"
 RECORDING_URL = "https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE1"
 
@@ -203,7 +202,7 @@ def test_the_hold_message_gives_the_place_in_line_in_the_callers_language(twilio
     path = "/twilio/voice/hold?lang=fr"
     root = post(twilio, path, new_sid(), QueuePosition="3", QueueTime="40")
     assert say_texts(root) == [
-        spoken_prompt(prompts.HOLD, "fr", emergency="911"),
+        spoken_prompt(prompts.HOLD, "fr", emergency=numbers_for("fr")["emergency"]),
         spoken_prompt(prompts.PLACE_IN_LINE, "fr", position=3),
     ]
     assert {node.attrib["language"] for node in root.iter("Say")} == {"fr-CA"}
@@ -214,7 +213,9 @@ def test_the_hold_message_gives_the_place_in_line_in_the_callers_language(twilio
 
 def test_a_hold_message_without_a_position_still_reassures(twilio):
     root = post(twilio, "/twilio/voice/hold?lang=es", new_sid(), QueuePosition="x")
-    assert say_texts(root) == [spoken_prompt(prompts.HOLD, "es", emergency="911")]
+    assert say_texts(root) == [
+        spoken_prompt(prompts.HOLD, "es", emergency=numbers_for("es")["emergency"])
+    ]
 
 
 def test_the_hold_message_in_quechua_is_audio_or_said_in_its_written_language(
@@ -242,7 +243,7 @@ def test_after_a_long_wait_the_caller_leaves_the_queue_and_may_leave_a_message(
     assert [node.tag for node in root] == ["Leave"]
     left = post(twilio, "/twilio/voice/queue-left?lang=es", sid, QueueResult="leave")
     assert say_texts(left)[:2] == [
-        spoken_prompt(prompts.NOBODY_FREE, "es", **NUMBERS),
+        spoken_prompt(prompts.NOBODY_FREE, "es", **numbers_for("es")),
         spoken_prompt(prompts.LEAVE_MESSAGE, "es"),
     ]
     assert left.find("Record") is not None
@@ -289,7 +290,7 @@ def test_outside_hours_the_caller_may_leave_a_message_for_the_first_operator(
     root = asks_for_person(twilio, sid, "es")
     assert root.find("Enqueue") is None
     assert say_texts(root)[:2] == [
-        spoken(texts.TEAM_AWAY_NO_TIME("es", **NUMBERS)),
+        spoken(texts.TEAM_AWAY_NO_TIME("es", **numbers_for("es"))),
         spoken_prompt(prompts.LEAVE_MESSAGE, "es"),
     ]
     record = root.find("Record")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_app
+from conftest import make_app, numbers_for
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -71,7 +71,7 @@ def incoming_messages(app: Flask) -> list[Message]:
 
 
 def unavailable(language: str) -> str:
-    return texts.BOT_UNAVAILABLE(language, emergency="911", hotline="+1 555 0100")
+    return texts.BOT_UNAVAILABLE(language, **numbers_for(language, None))
 
 
 def rows(app: Flask, model: type) -> int:
@@ -442,7 +442,8 @@ def test_a_retry_of_a_message_for_the_team_does_not_hold_the_line(
     assert retry.status_code == 200
     # The same place in line it was told the first time, at once.
     [in_line] = retry.json["replies"]
-    assert in_line["text"] == texts.IN_LINE("es", position=1, emergency="911")
+    emergency = numbers_for("es", None)["emergency"]
+    assert in_line["text"] == texts.IN_LINE("es", position=1, emergency=emergency)
     assert [m.text for m in incoming_messages(app)] == ["hello?"]
 
 

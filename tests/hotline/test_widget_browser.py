@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser import Page, expect, screenshot  # skips without Chromium
-from conftest import make_app
+from conftest import make_app, numbers_for
 from flask import Flask
 from playwright.sync_api import Browser, Route
 from sqlalchemy import select
@@ -40,7 +40,6 @@ WCAG_AA = {
     "resultTypes": ["violations"],
 }
 
-NUMBERS = {"emergency": "911", "hotline": "+1 555 0100"}  # make_app's
 EXIT_URL = "https://www.wikipedia.org/"  # the demo page's quick-exit destination
 CONVERSATION_DELETED = "The person deleted this conversation. Nothing of it is kept."
 STORE = "aliada-chat"  # the widget's sessionStorage key
@@ -72,7 +71,7 @@ CONTRAST = """(element) => {
 
 
 def labels(language: str) -> dict[str, str]:
-    return widget_labels(language, NUMBERS)
+    return widget_labels(language, numbers_for(language, None))
 
 
 @pytest.fixture
