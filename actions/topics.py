@@ -132,7 +132,7 @@ class LineWriter:
             self.dispatcher.utter_message(
                 response="utter_service_sms", number=entry.sms
             )
-        if entry.whatsapp:
+        if entry.whatsapp and entry.whatsapp != entry.main_number:
             self.dispatcher.utter_message(
                 response="utter_service_whatsapp", number=entry.whatsapp
             )

@@ -206,3 +206,23 @@ def test_readme_shows_the_directorys_verification_status_as_it_is() -> None:
     assert shown == status_table(load_directory(), dt.date.today())
     for code in default_directory().countries:
         assert f"| {code} |" in shown, code
+
+
+async def test_a_whatsapp_only_line_is_given_once(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    """A line reached only by WhatsApp is named with its number, and the
+    number is not repeated as "WhatsApp: ..." under it."""
+    country = default_directory().get("MX")
+    whatsapp_only = [
+        e
+        for entries in country.services.values()
+        for e in entries
+        if e.whatsapp and not e.phone
+    ]
+    assert whatsapp_only
+    tracker = conversation.tracker(slots={"country": "MX", "topic": "hotline"})
+    await ActionAnswerTopic().run(dispatcher, tracker, domain_dict)
+    numbers = [m.get("phone") or m.get("number") for m in dispatcher.messages]
+    for entry in whatsapp_only:
+        assert numbers.count(entry.whatsapp) == 1
