@@ -74,12 +74,14 @@ DAY_AND_NIGHT = Text("service_detail", "day and night")
 NOT_CONFIRMED = Text("service_detail", "not confirmed recently")
 
 
-def line_details(entry: ServiceEntry, language: str, alone: bool = False) -> str:
+def line_details(
+    entry: ServiceEntry, language: str, alone: bool = False, country: str = ""
+) -> str:
     """The words after a line's name, e.g. " (police, free, day and night)",
     or "" when nothing is known. A line said ``alone`` (the emergency number
-    in a danger answer, with no footnote around it) says itself when it is
-    not confirmed."""
-    words = []
+    in a danger answer, with no footnote around it) names its ``country`` and
+    says itself when it is not confirmed."""
+    words = [country_name(country, language)] if country else []
     if entry.operator in OPERATOR_WORDS:
         words.append(OPERATOR_WORDS[entry.operator](language))
     if entry.free:
@@ -355,6 +357,15 @@ class ActionAnswerTopic(Action):
             dispatcher.utter_message(response="utter_person_if_wanted")
 
 
+def country_hint(tracker: Tracker) -> str | None:
+    """Where the hotline thinks the person is (their phone number's country),
+    before they said: enough to give an emergency number, named, never to
+    fill the country slot."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    hint = metadata.get("country_hint")
+    return hint if isinstance(hint, str) and hint.isupper() and len(hint) == 2 else None
+
+
 def utter_emergency_number(
     dispatcher: CollectingDispatcher, tracker: Tracker, response: str
 ) -> None:
@@ -362,14 +373,14 @@ def utter_emergency_number(
     entry says of it) when we know the country, else ``<response>_generic``
     with the numbers of the countries we cover."""
     code = resolve_country(tracker.get_slot("country"))
-    country = default_directory().get(code)
+    country = default_directory().get(code or country_hint(tracker))
     language = current_language(tracker)
     if country is not None:
         entry = country.emergency_entry()
         dispatcher.utter_message(
             response=f"{response}_local",
             phone=entry.main_number,
-            details=line_details(entry, language, alone=True),
+            details=line_details(entry, language, alone=True, country=country.country),
         )
     else:
         dispatcher.utter_message(

@@ -368,6 +368,10 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
     metadata: dict[str, str] = {"channel": incoming.channel}
     if fresh_language:
         metadata["language"] = fresh_language
+    if conversation.country:
+        # Where the person probably is (their number's country, or what the
+        # bot learnt): the bot's danger answers give that emergency number.
+        metadata["country_hint"] = conversation.country
     try:
         turn = bot_client().send(
             conversation.rasa_sender, text[:MAX_BOT_CHARS], metadata

@@ -13,6 +13,7 @@ import yaml
 from actions.directory.loader import default_directory, load_directory
 from actions.directory.report import README_END, README_START, status_table
 from actions.directory.rights import RIGHTS_PATH, all_facts, country_facts
+from actions.emergency import ActionEmergency
 from actions.topics import ActionAnswerTopic, ActionCountryFacts, line_details
 from bot.catalogs import translate
 from tests.conftest import ROOT, Conversation, responses
@@ -226,3 +227,34 @@ async def test_a_whatsapp_only_line_is_given_once(
     numbers = [m.get("phone") or m.get("number") for m in dispatcher.messages]
     for entry in whatsapp_only:
         assert numbers.count(entry.whatsapp) == 1
+
+
+async def test_a_danger_answer_uses_the_callers_country_until_the_person_says(
+    conversation: Conversation, dispatcher: Any, domain_dict: dict
+) -> None:
+    """The hotline tells the bot the country of the person's number; a danger
+    answer gives that country's emergency number, naming the country (a
+    visitor keeps their number), and the country slot stays unset."""
+    brazil = default_directory().get("BR").emergency_entry()
+    tracker = conversation.tracker(
+        "socorro ele esta me batendo",
+        intent="emergency",
+        metadata={"country_hint": "BR", "channel": "voice"},
+    )
+    events = await ActionEmergency().run(dispatcher, tracker, domain_dict)
+    answer = dispatcher.messages[0]
+    assert answer["response"] == "utter_emergency_local"
+    assert answer["phone"] == brazil.main_number
+    assert answer["details"].startswith(" (Brazil")
+    assert not [e for e in events if e.get("name") == "country"]
+    # What the person said wins over their number's country.
+    dispatcher.messages.clear()
+    tracker = conversation.tracker(
+        "socorro",
+        intent="emergency",
+        slots={"country": "PE"},
+        metadata={"country_hint": "BR"},
+    )
+    await ActionEmergency().run(dispatcher, tracker, domain_dict)
+    peru = default_directory().get("PE").emergency_entry()
+    assert dispatcher.messages[0]["phone"] == peru.main_number

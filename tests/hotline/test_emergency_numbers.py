@@ -95,3 +95,17 @@ def test_the_country_the_bot_learns_is_kept_for_the_lines_texts(
     with app_with_bot.app_context():
         countries = db.session.scalars(select(Conversation.country)).all()
     assert countries == ["PE"]
+
+
+def test_danger_from_a_brazilian_number_is_answered_with_brazils_number(
+    app_with_bot: Flask,
+) -> None:
+    """The bot does not know yet where the person is; the hotline tells it
+    the country of their number, so the danger answer gives 190, not a list."""
+    twilio = Twilio(app_with_bot.test_client())
+    bodies = message_bodies(
+        twilio.sms("socorro ele esta me batendo agora", sender="+5511987654321")
+    )
+    said = " ".join(bodies)
+    assert emergency_of("BR") in said
+    assert common_emergency_numbers("pt") not in said

@@ -74,7 +74,8 @@ def local_emergency(response: str, code: str, lang: str, domain: Any) -> str:
     directory entry says of it (" (police, free, day and night)")."""
     entry = default_directory().get(code).emergency_entry()
     text = text_of(response, lang, domain).replace("{phone}", entry.main_number)
-    return text.replace("{details}", line_details(entry, lang, alone=True))
+    details = line_details(entry, lang, alone=True, country=code)
+    return text.replace("{details}", details)
 
 
 def assert_not_read_as_an_answer(
