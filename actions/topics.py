@@ -20,7 +20,7 @@ from actions.geo import resolve_country
 from actions.languages import current_language
 from actions.signals import signal_country, signal_emergency_number
 from bot.catalogs import Text, translate
-from bot.country_names import country_name
+from bot.country_names import country_name, is_country_code
 
 # For each topic, the kinds of service to give, most useful first. The
 # anti-trafficking line closes most lists because it can route any need.
@@ -106,20 +106,25 @@ class LineWriter:
     them: that some were not checked recently (and what to call instead), and
     that police lines may ask about papers."""
 
-    def __init__(self, dispatcher: CollectingDispatcher, language: str) -> None:
+    def __init__(
+        self,
+        dispatcher: CollectingDispatcher,
+        language: str,
+        country: CountryDirectory | None = None,
+    ) -> None:
         self.dispatcher = dispatcher
         self.language = language
+        # The country whose checked numbers stand in for an unchecked one.
+        self.country = country
         self.given: set[str] = set()
-        self.unchecked: list[ServiceEntry] = []
+        self.any_unchecked = False
         self.police_caution = False
-        self.country: CountryDirectory | None = None
 
     def entry(self, response: str, entry: ServiceEntry) -> None:
         if entry.main_number in self.given:
             return
         self.given.add(entry.main_number)
-        if not entry.is_current():
-            self.unchecked.append(entry)
+        self.any_unchecked |= not entry.is_current()
         self.police_caution |= bool(entry.immigration_caution)
         if response == "utter_service_emergency":
             signal_emergency_number(self.dispatcher)
@@ -150,7 +155,7 @@ class LineWriter:
         return None
 
     def finish(self) -> None:
-        if self.unchecked:
+        if self.any_unchecked:
             phone = self.alternative()
             if phone:
                 self.dispatcher.utter_message(
@@ -162,7 +167,23 @@ class LineWriter:
                 )
         if self.police_caution:
             self.dispatcher.utter_message(response="utter_service_police_caution")
-        self.unchecked, self.police_caution = [], False
+
+
+def give_consular_lines(
+    dispatcher: CollectingDispatcher,
+    writer: LineWriter,
+    lines: list[ServiceEntry],
+    topic: str | None,
+    local: bool = False,
+) -> None:
+    """The person's own country's help (its consulate here, or its line for
+    nationals abroad), with the caution about one's own authorities unless
+    the consulate's own text, said before, gave it."""
+    response = "utter_service_consulate" if local else "utter_service_consulate_abroad"
+    for entry in lines:
+        writer.entry(response, entry)
+    if lines and topic != "consulate":
+        dispatcher.utter_message(response="utter_consulate_caution")
 
 
 def give_consulate(
@@ -176,15 +197,9 @@ def give_consulate(
     and there is none to give."""
     language = current_language(tracker)
     nationality = resolve_country(tracker.get_slot("nationality"))
-    local = country.consulates.get(nationality or "", [])
     lines = default_directory().consular_help(nationality, country.country)
-    for entry in lines:
-        response = (
-            "utter_service_consulate" if local else "utter_service_consulate_abroad"
-        )
-        writer.entry(response, entry)
-    if lines and topic != "consulate":  # its own text already warns
-        dispatcher.utter_message(response="utter_consulate_caution")
+    local = bool(country.consulates.get(nationality or ""))
+    give_consular_lines(dispatcher, writer, lines, topic, local)
     if lines or topic != "consulate":
         return True
     if nationality is None:
@@ -222,11 +237,8 @@ def say_no_directory(
         )
         return
     writer = LineWriter(dispatcher, language)
-    for entry in lines:
-        writer.entry("utter_service_consulate_abroad", entry)
+    give_consular_lines(dispatcher, writer, lines, tracker.get_slot("topic"))
     writer.finish()
-    if tracker.get_slot("topic") != "consulate":  # its own text already warns
-        dispatcher.utter_message(response="utter_consulate_caution")
 
 
 def give_topic_lines(
@@ -244,8 +256,7 @@ def give_topic_lines(
     shared by two topics gives each number once.
     """
     own_writer = writer is None
-    writer = writer or LineWriter(dispatcher, current_language(tracker))
-    writer.country = country
+    writer = writer or LineWriter(dispatcher, current_language(tracker), country)
     has_own_line = True
     if topic in ("consulate", "return_home"):
         has_own_line = give_consulate(dispatcher, writer, tracker, country, topic)
@@ -345,7 +356,7 @@ class ActionAnswerTopic(Action):
         country: CountryDirectory,
         topic: str,
     ) -> None:
-        writer = LineWriter(dispatcher, current_language(tracker))
+        writer = LineWriter(dispatcher, current_language(tracker), country)
         give_topic_lines(dispatcher, tracker, country, topic, writer)
         second = tracker.get_slot("second_topic")
         if second and second != topic:
@@ -363,7 +374,7 @@ def country_hint(tracker: Tracker) -> str | None:
     fill the country slot."""
     metadata = tracker.latest_message.get("metadata") or {}
     hint = metadata.get("country_hint")
-    return hint if isinstance(hint, str) and hint.isupper() and len(hint) == 2 else None
+    return hint if is_country_code(hint) else None
 
 
 def utter_emergency_number(

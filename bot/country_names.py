@@ -19,6 +19,16 @@ def locale_for(code: str) -> Locale | None:
         return None
 
 
+def is_country_code(value: object) -> bool:
+    """An ISO 3166 alpha-2 code as the line passes them ("MX"), nothing else."""
+    return (
+        isinstance(value, str)
+        and len(value) == 2
+        and value.isalpha()
+        and value.isupper()
+    )
+
+
 def country_name(code: str, language: str) -> str:
     """The country's name in the person's language, else the nearest one."""
     for candidate in fallback_chain(language):

@@ -15,8 +15,8 @@ from typing import Any
 
 import requests
 
+from bot.country_names import is_country_code
 from hotline import safe_json
-from hotline.places import is_country_code
 
 
 class BotUnavailable(Exception):

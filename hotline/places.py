@@ -30,12 +30,3 @@ def country_of_caller(channel: str, address: str) -> str | None:
     for SMS and calls. A WhatsApp number is kept when people move (a
     Colombian in Peru keeps +57), so it tells nothing until they say."""
     return None if address.startswith("whatsapp:") else country_of_number(address)
-
-
-def is_country_code(value: object) -> bool:
-    return (
-        isinstance(value, str)
-        and len(value) == 2
-        and value.isalpha()
-        and value.isupper()
-    )

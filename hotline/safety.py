@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -27,7 +28,6 @@ from bot.languages import SUPPORTED_LANGUAGES
 from hotline import handoff, hours, texts
 from hotline.extensions import db
 from hotline.models import (
-    Channel,
     Conversation,
     ConversationEvent,
     Message,
@@ -48,6 +48,7 @@ SAID_SAFE = "safe_to_write"
 UNSENT = (MessageStatus.QUEUED, MessageStatus.FAILED, MessageStatus.AWAITING_SAFE)
 
 
+@cache
 def safe_words() -> frozenset[str]:
     """The safe word in every language (the person may write any of them)."""
     return frozenset(fold(texts.SAFE_WORD(code)) for code in SUPPORTED_LANGUAGES)
@@ -113,14 +114,12 @@ def after_a_pause(conversation: Conversation) -> bool:
 
 
 def must_wait(message: Message) -> bool:
-    """An operator's text by SMS or WhatsApp that must wait for the person's
-    "yes": one is already waiting, or the person may no longer hold the phone."""
-    conversation = message.conversation
-    if message.operator_id is None or conversation.channel not in (
-        Channel.SMS,
-        Channel.WHATSAPP,
-    ):
+    """An operator's text (delivery asks for SMS and WhatsApp) that must wait
+    for the person's "yes": one is already waiting, or the person may no
+    longer hold the phone."""
+    if message.operator_id is None:
         return False
+    conversation = message.conversation
     return bool(_held(conversation)) or after_a_pause(conversation)
 
 

@@ -60,7 +60,6 @@ class ServiceEntry:
     anonymous: bool | None = None
     immigration_caution: bool | None = None
     reachable_from: tuple[str, ...] = ()
-    source_date: str | None = None
 
     def is_current(self, today: dt.date | None = None) -> bool:
         """Its page shows this number and someone read it within a year."""
