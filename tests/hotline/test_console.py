@@ -119,13 +119,16 @@ def waiting(
         return conversation.id
 
 
-def incoming(app: Flask, conversation_id: int, text: str) -> int:
+def incoming(app: Flask, conversation_id: int, text: str, minutes_ago: int = 0) -> int:
+    """A message of the person's, in front of the operators (written
+    ``minutes_ago``)."""
     with app.app_context():
         message = Message(
             conversation_id=conversation_id,
             direction="in",
             text=text,
             status=MessageStatus.FOR_PERSON,
+            created_at=utcnow() - timedelta(minutes=minutes_ago),
         )
         db.session.add(message)
         db.session.commit()

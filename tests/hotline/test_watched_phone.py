@@ -4,19 +4,17 @@ the carrier HELP text does not say what the line is about."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from conftest import Twilio, make_app, message_bodies
 from fake_twilio import FakeTwilio
 from flask import Flask
-from test_console import Person, claimed_by, stored
+from test_console import Person, claimed_by, incoming, stored
 
 from bot.languages import SUPPORTED_LANGUAGES
 from hotline import texts
-from hotline.extensions import db
-from hotline.models import Conversation, Message, MessageStatus, State, utcnow
+from hotline.models import Conversation, Message, MessageStatus, State
 
 SENDER = "+15550001"
 
@@ -33,25 +31,11 @@ def line(tmp_path: Path, fake_twilio: FakeTwilio) -> Flask:
     )
 
 
-def person_wrote(app: Flask, conversation_id: int, text: str, minutes_ago: int) -> None:
-    with app.app_context():
-        db.session.add(
-            Message(
-                conversation_id=conversation_id,
-                direction="in",
-                text=text,
-                status=MessageStatus.FOR_PERSON,
-                created_at=utcnow() - timedelta(minutes=minutes_ago),
-            )
-        )
-        db.session.commit()
-
-
-def reply_after_a_pause(app: Flask) -> tuple[Person, int]:
-    """Ana writes "Hola, soy Ana" two hours after the person's last message."""
+def reply_after_a_pause(app: Flask, minutes: int = 120) -> tuple[Person, int]:
+    """Ana writes "Hola, soy Ana" ``minutes`` after the person's last message."""
     ana = Person(app, "ana").log_in()
     conversation_id = claimed_by(app, ana, SENDER)
-    person_wrote(app, conversation_id, "hola", minutes_ago=120)
+    incoming(app, conversation_id, "hola, necesito ayuda", minutes_ago=minutes)
     ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
     return ana, conversation_id
 
@@ -63,20 +47,14 @@ def sent_bodies(fake_twilio: FakeTwilio) -> list[str]:
 def test_a_reply_soon_after_the_persons_message_goes_straight_out(
     line: Flask, fake_twilio: FakeTwilio
 ) -> None:
-    ana = Person(line, "ana").log_in()
-    conversation_id = claimed_by(line, ana, SENDER)
-    person_wrote(line, conversation_id, "hola, necesito ayuda", minutes_ago=5)
-    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
+    reply_after_a_pause(line, minutes=5)
     assert sent_bodies(fake_twilio) == ["Hola, soy Ana"]
 
 
 def test_after_an_hour_the_person_is_asked_first_and_yes_releases_the_reply(
     line: Flask, fake_twilio: FakeTwilio
 ) -> None:
-    ana = Person(line, "ana").log_in()
-    conversation_id = claimed_by(line, ana, SENDER)
-    person_wrote(line, conversation_id, "hola, necesito ayuda", minutes_ago=90)
-    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
+    ana, conversation_id = reply_after_a_pause(line, minutes=90)
     ana.post(f"/console/c/{conversation_id}/reply", {"text": "¿Sigues ahí?"})
     # One neutral question, with the safe word; nothing of Ana's yet.
     safe_word = texts.SAFE_WORD("es")
@@ -125,7 +103,7 @@ def test_after_hours_the_first_reply_waits_then_the_conversation_goes_on(
     )
     ana = Person(app, "ana").log_in()
     conversation_id = claimed_by(app, ana, SENDER)
-    person_wrote(app, conversation_id, "hola", minutes_ago=10)
+    incoming(app, conversation_id, "hola", minutes_ago=10)
     ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
     assert len(fake_twilio.received) == 1  # the question
     Twilio(app.test_client()).sms("si", sender=SENDER)
