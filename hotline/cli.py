@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import delete
 
-from hotline import rasa_trackers
+from hotline import lockout, rasa_trackers
 from hotline.extensions import db
 from hotline.models import Conversation, utcnow
 
@@ -34,9 +34,11 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("purge")
     def purge() -> None:
-        """Delete transcripts older than RETENTION_DAYS (run it daily)."""
+        """Delete transcripts older than RETENTION_DAYS, and failure counters
+        that no longer count (run it daily)."""
         conversations, tracker_events = purge_expired()
         click.echo(
             f"deleted {conversations} conversations and {tracker_events} events "
             "of Rasa's trackers"
         )
+        click.echo(f"forgot {lockout.forget_expired()} expired failure counters")

@@ -11,7 +11,7 @@ import enum
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.extensions import db
@@ -165,10 +165,11 @@ class Operator(db.Model):
     # Language codes this person answers in, comma-separated ("es,en").
     languages: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column()
     # The TOTP time step last used to log in: a code works once.
     last_totp_step: Mapped[int | None] = mapped_column()
+    # The operators' phone line asks for this PIN after the code (argon2, like
+    # the password); None: the phone line refuses this operator.
+    phone_pin_hash: Mapped[str | None] = mapped_column(String(200))
     last_seen_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -206,3 +207,45 @@ class AuditEntry(db.Model):
     conversation_id: Mapped[int | None] = mapped_column(index=True)
     detail: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class OperatorPhone(db.Model):
+    """A number an operator may call the operators' line from, kept only as a
+    keyed hash (``hotline.console.operator_phones``)."""
+
+    __tablename__ = "operator_phones"
+    __table_args__ = (UniqueConstraint("operator_id", "number_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operator_id: Mapped[int] = mapped_column(
+        ForeignKey("operators.id", ondelete="CASCADE"), index=True
+    )
+    number_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FailureCounter(db.Model):
+    """Failed logins of one kind (``scope``) by one client, calling number or
+    account (``subject``, a keyed hash or an operator's id), and the lock they
+    set (``hotline.lockout``)."""
+
+    __tablename__ = "failure_counters"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column()
+
+
+class OperatorLineCall(db.Model):
+    """A call to the operators' line between its code and its PIN: what was
+    found wrong so far, kept here so that no URL carries a verdict."""
+
+    __tablename__ = "operator_line_calls"
+
+    call_sid: Mapped[str] = mapped_column(String(34), primary_key=True)
+    operator_id: Mapped[int | None] = mapped_column()
+    # Comma-separated reasons found at the code step ("" when none).
+    problems: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

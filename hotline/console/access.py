@@ -3,7 +3,8 @@ both login steps; sessions end after 8 hours and after a spell of no activity.
 
 The session (a signed, HttpOnly, SameSite=Strict cookie) holds only the operator
 id and two timestamps; the account is re-read on every request, so a deactivated
-or locked account stops working at once.
+account stops working at once. (Wrong codes lock an account against new
+logins only: an operator already in is not put out by someone guessing.)
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from hotline.console import accounts
 from hotline.console.i18n import say
 from hotline.extensions import db
 from hotline.models import Conversation, Operator, Role, State, utcnow
@@ -117,7 +117,7 @@ def require_login() -> Response | None:
         session.clear()
         return _refuse(SESSION_EXPIRED)
     operator = db.session.get(Operator, operator_id)
-    if operator is None or not operator.active or accounts.is_locked(operator, now):
+    if operator is None or not operator.active:
         session.clear()
         return _refuse(ACCOUNT_UNUSABLE)
     if request.endpoint not in PASSIVE_ENDPOINTS:

@@ -1,11 +1,12 @@
-"""Login in two steps (password, then the authenticator's code) and logout."""
+"""Login in two steps (password, then the authenticator's code) and logout;
+what failures cost is ``login_guard``'s."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from hotline.console import access, accounts
+from hotline.console import access, accounts, login_guard
 from hotline.console.blueprint import bp
 from hotline.console.forms import CodeForm, PasswordForm
 from hotline.console.i18n import say
@@ -18,24 +19,24 @@ WRONG_PASSWORD = Text("console", "Wrong username or password.")
 WRONG_CODE = Text(
     "console", "That code is not right. Enter the code your app shows now."
 )
-LOCKED = Text(
-    "console",
-    "This account is locked for %(minutes)s minutes after %(failures)s failed "
-    "attempts. Try again after %(until)s UTC, or ask a supervisor.",
-)
 PASSWORD_FIRST = Text("console", "Please enter your username and password first.")
 LOGGED_OUT = Text("console", "You are logged out.")
 
 
-def _locked_message(operator: Operator) -> str:
-    until = operator.locked_until.strftime("%H:%M") if operator.locked_until else ""
-    minutes = int(accounts.LOCKOUT.total_seconds() // 60)
-    return say(LOCKED, minutes=minutes, failures=accounts.MAX_FAILURES, until=until)
-
-
-def _audit(operator: Operator, action: str) -> None:
+def _audit(operator: Operator | None, action: str) -> None:
     audit(operator, action)
     db.session.commit()
+
+
+def _refused(form: PasswordForm, message: str, status: int) -> tuple[str, int]:
+    flash(message, "error")
+    return render_template("console/login.html", form=form), status
+
+
+def _back_to_login(message: str) -> Response:
+    access.log_out()
+    flash(message, "error")
+    return redirect(url_for("console.login"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,17 +44,21 @@ def login() -> str | Response | tuple[str, int]:
     form = PasswordForm()
     if not form.validate_on_submit():
         return render_template("console/login.html", form=form)
-    operator = accounts.find(form.username.data or "")
-    if operator is not None and accounts.is_locked(operator):
-        flash(_locked_message(operator), "error")
-        return render_template("console/login.html", form=form), 429
+    username = form.username.data or ""
+    paused = login_guard.paused_until(username)
+    if paused is not None:
+        return _refused(form, login_guard.paused_message(paused), 429)
+    operator = accounts.find(username)
     if not accounts.check_password(operator, form.password.data or ""):
-        if operator is not None and accounts.is_locked(operator):
-            _audit(operator, "locked_out")
-            flash(_locked_message(operator), "error")
-            return render_template("console/login.html", form=form), 429
-        flash(say(WRONG_PASSWORD), "error")
-        return render_template("console/login.html", form=form), 401
+        if login_guard.password_failed(username):
+            _audit(operator, "login_under_attack")
+        paused = login_guard.client_paused_until()
+        if paused is not None:
+            return _refused(form, login_guard.paused_message(paused), 429)
+        return _refused(form, say(WRONG_PASSWORD), 401)
+    locked = login_guard.account_locked_until(operator)
+    if locked is not None:  # told only to someone who knows the password
+        return _refused(form, login_guard.locked_message(locked), 429)
     access.start_pending(operator)
     return redirect(url_for("console.code"))
 
@@ -64,21 +69,26 @@ def code() -> str | Response | tuple[str, int]:
     if operator is None:
         flash(say(PASSWORD_FIRST), "error")
         return redirect(url_for("console.login"))
-    if accounts.is_locked(operator):
-        access.log_out()
-        flash(_locked_message(operator), "error")
-        return redirect(url_for("console.login"))
+    locked = login_guard.account_locked_until(operator)
+    if locked is not None:
+        return _back_to_login(login_guard.locked_message(locked))
+    paused = login_guard.client_paused_until()
+    if paused is not None:
+        return _back_to_login(login_guard.paused_message(paused))
     form = CodeForm()
     if not form.validate_on_submit():
         return render_template("console/code.html", form=form)
     if not accounts.check_code(operator, form.code.data or ""):
-        if accounts.is_locked(operator):
+        locked = login_guard.code_failed(operator)
+        if locked is not None:
             _audit(operator, "locked_out")
-            access.log_out()
-            flash(_locked_message(operator), "error")
-            return redirect(url_for("console.login"))
+            return _back_to_login(login_guard.locked_message(locked))
+        paused = login_guard.client_paused_until()
+        if paused is not None:
+            return _back_to_login(login_guard.paused_message(paused))
         flash(say(WRONG_CODE), "error")
         return render_template("console/code.html", form=form), 401
+    login_guard.logged_in(operator)
     access.log_in(operator)
     _audit(operator, "logged_in")
     return redirect(url_for("console.queue"))

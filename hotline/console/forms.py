@@ -18,6 +18,9 @@ REPLY = Text("console", "Your reply")
 CANNED = Text("console", "Ready-made reply")
 NOTE = Text("console", "Internal note (the person never sees it)")
 TRANSFER_TO = Text("console", "Transfer to")
+CURRENT_PASSWORD = Text("console", "Your current password")
+NEW_PIN = Text("console", "New phone PIN (6 to 10 digits)")
+PIN_AGAIN = Text("console", "The new PIN again")
 
 
 class PasswordForm(FlaskForm):
@@ -64,3 +67,20 @@ class NoteForm(FlaskForm):
 
 class TransferForm(FlaskForm):
     operator_id = SelectField(lazy(TRANSFER_TO), coerce=int, id="transfer-to")
+
+
+class PhonePinForm(FlaskForm):
+    """Setting one's phone PIN takes the password too: a console left open
+    is not enough to choose the PIN of its operator."""
+
+    password = PasswordField(
+        lazy(CURRENT_PASSWORD),
+        validators=[DataRequired(), Length(max=1_000)],
+        id="current-password",
+    )
+    pin = PasswordField(
+        lazy(NEW_PIN), validators=[DataRequired(), Length(max=32)], id="new-pin"
+    )
+    pin_again = PasswordField(
+        lazy(PIN_AGAIN), validators=[DataRequired(), Length(max=32)], id="pin-again"
+    )

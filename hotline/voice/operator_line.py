@@ -1,14 +1,16 @@
 """The operators' line: ``POST /twilio/voice/operator``, set as the voice URL
 of a separate Twilio number that only the team knows.
 
-An operator calls it, keys their operator number and ``#``, then the 6-digit
-code of their authenticator app (the console's TOTP secret, failures counted
-towards the console's lockout). The line then takes the caller on hold the
-operator should answer first (``queue.next_call_for``) with
+An operator calls it from one of their own phones, keys their operator
+number and ``#``, the 6-digit code of their authenticator app (the console's
+TOTP secret), then their phone PIN and ``#``; who gets through, and what a
+failure costs, is ``operator_access``'s. The line then takes the caller on
+hold the operator should answer first (``queue.next_call_for``) with
 ``<Dial><Queue>``; just before Twilio bridges the two it asks ``/bridged``
 with the caller's CallSid, and that conversation is claimed for the operator.
 Claiming there, not when the operator is let in, records the caller Twilio
-really connected. Neither the code nor the keys pressed are ever logged.
+really connected. Neither the code, the PIN nor the keys pressed are ever
+logged.
 """
 
 from __future__ import annotations
@@ -16,29 +18,28 @@ from __future__ import annotations
 from babel import Locale
 from flask import Response, request, url_for
 
-from hotline import handoff
+from hotline import handoff, lockout
 from hotline.console import accounts
 from hotline.extensions import db
-from hotline.models import Operator, State, utcnow
+from hotline.models import Operator, State
 from hotline.texts import Text
 from hotline.twilio_security import twilio_only
 from hotline.twiml import twiml_response
-from hotline.voice import prompts, queue, twiml, voicing
+from hotline.voice import operator_access, prompts, queue, twiml, voicing
 from hotline.voice.blueprint import bp
 from hotline.voice.params import bounded, call_sid
 
 # The team's working language: the line does not know who calls before the id.
 OPERATOR_LANGUAGE = "en"
 MAX_OPERATOR_ID = 999_999_999
-TOTP_DIGITS = 6
 
 
 def _say(text: Text, **values: object) -> list[twiml.Utterance]:
     return voicing.prompt(text, OPERATOR_LANGUAGE, **values)
 
 
-def _goodbye(text: Text) -> Response:
-    return twiml_response(twiml.goodbye(_say(text)))
+def _goodbye(text: Text, **values: object) -> Response:
+    return twiml_response(twiml.goodbye(_say(text, **values)))
 
 
 def _operator_in_query() -> Operator | None:
@@ -57,6 +58,9 @@ def _language_name(code: str | None) -> str:
 @twilio_only
 def operator_line() -> Response:
     call_sid()
+    if operator_access.locked_caller_turned_away():
+        minutes = lockout.LOCKOUT_MINUTES
+        return _goodbye(prompts.OPERATOR_CALLER_LOCKED, minutes=minutes)
     action = url_for("voice.operator_id")
     return twiml_response(twiml.ask_digits(_say(prompts.OPERATOR_ASK_ID), action))
 
@@ -70,26 +74,30 @@ def operator_id() -> Response:
     keyed = bounded(request.form.get("Digits"), 0, MAX_OPERATOR_ID)
     action = url_for("voice.operator_code", operator=keyed)
     said = _say(prompts.OPERATOR_ASK_CODE)
-    return twiml_response(twiml.ask_digits(said, action, num_digits=TOTP_DIGITS))
+    digits = accounts.TOTP_DIGITS
+    return twiml_response(twiml.ask_digits(said, action, num_digits=digits))
 
 
 @bp.post("/operator/code")
 @twilio_only
 def operator_code() -> Response:
-    call_sid()
+    """The PIN is asked whatever the code was: nothing is decided before it."""
+    sid = call_sid()
     operator = _operator_in_query()
-    if operator is None or not operator.active:
+    operator_access.code_step(sid, operator, request.form.get("Digits", ""))
+    keyed = bounded(request.args.get("operator"), 0, MAX_OPERATOR_ID)
+    action = url_for("voice.operator_pin", operator=keyed)
+    return twiml_response(twiml.ask_digits(_say(prompts.OPERATOR_ASK_PIN), action))
+
+
+@bp.post("/operator/pin")
+@twilio_only
+def operator_pin() -> Response:
+    sid = call_sid()
+    keyed = _operator_in_query()
+    operator = operator_access.pin_step(sid, keyed, request.form.get("Digits", ""))
+    if operator is None:
         return _goodbye(prompts.OPERATOR_REFUSED)
-    if accounts.is_locked(operator):
-        return _goodbye(prompts.OPERATOR_LOCKED)
-    if not accounts.check_code(operator, request.form.get("Digits", "")):
-        locked = accounts.is_locked(operator)
-        handoff.audit(operator, "locked_out" if locked else "phone_code_refused")
-        db.session.commit()
-        return _goodbye(prompts.OPERATOR_LOCKED if locked else prompts.OPERATOR_REFUSED)
-    operator.last_seen_at = utcnow()
-    handoff.audit(operator, "phone_logged_in")
-    db.session.commit()
     conversation = queue.next_call_for(operator)
     if conversation is None or conversation.language is None:
         return _goodbye(prompts.OPERATOR_NO_CALLS)

@@ -81,13 +81,18 @@ OPERATOR_ASK_CODE = Text(
     "hotline_voice_operator_ask_code",
     "Enter the 6-digit code your authenticator app shows now.",
 )
+OPERATOR_ASK_PIN = Text(
+    "hotline_voice_operator_ask_pin",
+    "Enter your phone PIN, then the hash key.",
+)
 OPERATOR_REFUSED = Text(
     "hotline_voice_operator_refused",
-    "That operator number or code is not right. Goodbye.",
+    "That operator number, code or PIN is not right. Goodbye.",
 )
-OPERATOR_LOCKED = Text(
-    "hotline_voice_operator_locked",
-    "This account is locked after too many failed attempts. Ask a supervisor. Goodbye.",
+OPERATOR_CALLER_LOCKED = Text(
+    "hotline_voice_operator_caller_locked",
+    "Too many failed attempts from this phone. Try again in %(minutes)s minutes. "
+    "Goodbye.",
 )
 OPERATOR_NO_CALLS = Text(
     "hotline_voice_operator_no_calls",

@@ -21,7 +21,6 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from hotline import handoff
-from hotline.console import accounts
 from hotline.extensions import db
 from hotline.models import Channel, Conversation, Operator, State, utcnow
 from hotline.privacy import conversation_key
@@ -56,15 +55,12 @@ def in_call_queue(conversation: Conversation) -> bool:
 
 
 def someone_on_duty(language: str) -> bool:
-    """An active, unlocked operator who speaks ``language`` was seen lately."""
+    """An active operator who speaks ``language`` was seen lately."""
     since = utcnow() - ON_DUTY_WITHIN
     operators = db.session.scalars(
         select(Operator).where(Operator.active, Operator.last_seen_at >= since)
     )
-    return any(
-        language in operator.language_codes and not accounts.is_locked(operator)
-        for operator in operators
-    )
+    return any(language in operator.language_codes for operator in operators)
 
 
 def next_call_for(operator: Operator) -> Conversation | None:

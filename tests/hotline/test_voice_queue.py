@@ -7,25 +7,32 @@ emergency comes from a stand-in bot that signals an urgent hand-off.
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.etree.ElementTree import Element
 
-import pyotp
 import pytest
-from conftest import Twilio, make_app, numbers_for, twiml
+from conftest import Twilio, make_app, numbers_for
 from flask import Flask
+from phone_operators import (
+    audit_trail,
+    call_operator_line,
+    current_code,
+    new_sid,
+    phone_operator,
+    post,
+    say_texts,
+    spoken_prompt,
+    wrong,
+)
 from sqlalchemy import select
 
 from hotline import handoff, texts
 from hotline.bot_client import BotTurn, Handoff
-from hotline.console import accounts
 from hotline.extensions import db
 from hotline.models import (
-    AuditEntry,
     Channel,
     Conversation,
     Message,
@@ -39,30 +46,11 @@ from hotline.voice import catalog, prompts
 from hotline.voice.languages import VOICES
 from hotline.voice.speech import spoken
 
-PASSWORD = "a long enough password"
 RECORDING_URL = "https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE1"
-
-
-def new_sid() -> str:
-    return f"CA{uuid.uuid4().hex}"
-
-
-def say_texts(root: Element) -> list[str]:
-    return [node.text or "" for node in root.iter("Say")]
-
-
-def spoken_prompt(text: prompts.Text, language: str, **values: object) -> str:
-    return spoken(text(language, **values))
 
 
 def query(url: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
-
-
-def post(twilio: Twilio, path: str, sid: str, **params: str) -> Element:
-    response = twilio.call(path, call_sid=sid, **params)
-    assert response.status_code == 200, response.data[:200]
-    return twiml(response)
 
 
 def line(tmp_path: Path, **overrides: object) -> tuple[Flask, Twilio]:
@@ -104,16 +92,8 @@ def conversation_of(app: Flask, sid: str) -> Seen:
 
 
 def operator(app: Flask, languages: str, on_duty: bool = True) -> Operator:
-    with app.app_context():
-        made = accounts.create_operator(
-            f"op{uuid.uuid4().hex[:8]}", PASSWORD, languages=languages
-        ).operator
-        if on_duty:
-            made.last_seen_at = utcnow()
-        db.session.commit()
-        db.session.refresh(made)
-        db.session.expunge(made)
-        return made
+    """An operator with a phone PIN and the test caller's number as her phone."""
+    return phone_operator(app, languages, on_duty=on_duty)
 
 
 def asks_for_person(twilio: Twilio, sid: str, language: str) -> Element:
@@ -145,6 +125,7 @@ class UrgentBot:
         "/twilio/voice/operator",
         "/twilio/voice/operator/id",
         "/twilio/voice/operator/code?operator=1",
+        "/twilio/voice/operator/pin?operator=1",
         "/twilio/voice/bridged?operator=1",
     ],
 )
@@ -357,36 +338,27 @@ def test_with_an_operator_on_duty_the_caller_is_queued_not_rung_through(tmp_path
 
 
 def operator_calls(twilio: Twilio, keyed_id: str, code: str) -> Element:
-    sid = new_sid()
-    first = post(twilio, "/twilio/voice/operator", sid)
-    ask_id = first.find("Gather")
-    assert ask_id.attrib["finishOnKey"] == "#"
-    assert say_texts(ask_id) == [spoken_prompt(prompts.OPERATOR_ASK_ID, "en")]
-    second = post(twilio, ask_id.attrib["action"], sid, Digits=keyed_id)
-    ask_code = second.find("Gather")
-    assert ask_code.attrib["numDigits"] == "6"
-    assert say_texts(ask_code) == [spoken_prompt(prompts.OPERATOR_ASK_CODE, "en")]
-    return post(twilio, ask_code.attrib["action"], sid, Digits=code)
-
-
-def current_code(app: Flask, operator_id: int) -> str:
-    with app.app_context():
-        return pyotp.TOTP(db.session.get(Operator, operator_id).totp_secret).now()
-
-
-def wrong(code: str) -> str:
-    return str((int(code) + 500_000) % 1_000_000).zfill(6)
+    """Her operator number, code and PIN from her own phone."""
+    return call_operator_line(twilio, keyed_id, code)
 
 
 def audit_actions(app: Flask, operator_id: int) -> list[str]:
-    with app.app_context():
-        return list(
-            db.session.scalars(
-                select(AuditEntry.action)
-                .where(AuditEntry.operator_id == operator_id)
-                .order_by(AuditEntry.id)
-            )
-        )
+    return [action for who, action, _ in audit_trail(app) if who == operator_id]
+
+
+def test_the_operators_line_asks_number_code_and_pin_in_english(twilio):
+    sid = new_sid()
+    ask_id = post(twilio, "/twilio/voice/operator", sid).find("Gather")
+    assert ask_id.attrib["finishOnKey"] == "#"
+    assert say_texts(ask_id) == [spoken_prompt(prompts.OPERATOR_ASK_ID, "en")]
+    ask_code = post(twilio, ask_id.attrib["action"], sid, Digits="1").find("Gather")
+    assert ask_code.attrib["numDigits"] == "6"
+    assert say_texts(ask_code) == [spoken_prompt(prompts.OPERATOR_ASK_CODE, "en")]
+    ask_pin = post(twilio, ask_code.attrib["action"], sid, Digits="123456")
+    gather = ask_pin.find("Gather")
+    assert gather.attrib["finishOnKey"] == "#"
+    assert say_texts(gather) == [spoken_prompt(prompts.OPERATOR_ASK_PIN, "en")]
+    assert {node.attrib["language"] for node in ask_pin.iter("Say")} == {"en-US"}
 
 
 def test_an_operator_picks_up_a_waiting_caller_in_their_language(tmp_path):
@@ -441,7 +413,7 @@ def test_a_caller_who_hung_up_is_not_picked_up(tmp_path):
     assert root.find("Hangup") is not None
 
 
-def test_a_wrong_code_is_refused_counted_and_never_logged(tmp_path, caplog):
+def test_a_wrong_code_is_refused_and_never_logged(tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
     app, twilio = line(tmp_path)
     ana = operator(app, "es")
@@ -450,9 +422,7 @@ def test_a_wrong_code_is_refused_counted_and_never_logged(tmp_path, caplog):
     root = operator_calls(twilio, str(ana.id), code)
     assert root.find("Dial") is None
     assert say_texts(root) == [spoken_prompt(prompts.OPERATOR_REFUSED, "en")]
-    with app.app_context():
-        assert db.session.get(Operator, ana.id).failed_logins == 1
-    assert audit_actions(app, ana.id) == ["phone_code_refused"]
+    assert audit_actions(app, ana.id) == ["phone_login_refused"]
     assert code not in caplog.text
 
 
@@ -466,19 +436,6 @@ def test_an_unknown_operator_number_gets_the_same_answer(tmp_path, caplog):
     assert root.find("Dial") is None
     assert say_texts(root) == [spoken_prompt(prompts.OPERATOR_REFUSED, "en")]
     assert code not in caplog.text
-
-
-def test_repeated_wrong_codes_lock_the_account_on_the_phone_too(tmp_path):
-    app, twilio = line(tmp_path)
-    ana = operator(app, "es")
-    asks_for_person(twilio, new_sid(), "es")
-    code = current_code(app, ana.id)
-    for _ in range(accounts.MAX_FAILURES):
-        operator_calls(twilio, str(ana.id), wrong(code))
-    root = operator_calls(twilio, str(ana.id), code)  # even the right code now
-    assert root.find("Dial") is None
-    assert say_texts(root) == [spoken_prompt(prompts.OPERATOR_LOCKED, "en")]
-    assert "locked_out" in audit_actions(app, ana.id)
 
 
 def test_a_call_claimed_in_the_console_is_picked_up_by_its_operator(tmp_path):
