@@ -19,9 +19,9 @@ the hotline's own counter ``aliada_bot_fallbacks_total`` by channel, read from
 ``--metrics-token``, else ``METRICS_TOKEN``, else the development one ``make
 run`` keeps), which counts every fallback however it is worded; and the answer
 itself, matched against the catalog's fallback text in every language, which
-says which messages to leave out of the latencies. A path's fallbacks are the larger of the two; without the counter
-(``/metrics`` unreadable) a run with no fallback recognised is not proven
-clean, and fails too.
+says which messages to leave out of the latencies. A path's fallbacks are the
+larger of the two; without the counter (``/metrics`` unreadable) a run with no
+fallback recognised is not proven clean, and fails too.
 """
 
 from __future__ import annotations
@@ -848,8 +848,7 @@ def main(argv: list[str] | None = None) -> int:
         args.conversations,
         lambda note: print(note, file=sys.stderr, flush=True),
         args.hotline,
-        args.metrics_token
-        or dev_secrets.configured_or_development("METRICS_TOKEN")[0],
+        args.metrics_token or dev_secrets.configured_or_development("METRICS_TOKEN")[0],
         args.pause,
     )
     report.settings = {

@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
         )
         if tally.unreadable:
             raise click.ClickException(
-                f"{tally.unreadable} values open with none of "
-                "CONTACT_ENCRYPTION_KEYS: keep every key until they are found"
+                "values that open with none of CONTACT_ENCRYPTION_KEYS: "
+                f"{tally.unreadable}; put back the key that wrote them before "
+                "removing any"
             )

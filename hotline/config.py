@@ -64,29 +64,10 @@ def check(settings: dict[str, Any]) -> None:
     """Refuse to start with encryption keys that are not Fernet keys; and outside
     development, without every secret or a real hotline number (the line gives
     it to every person it cannot answer)."""
-    for key in settings.get("CONTACT_ENCRYPTION_KEYS") or []:
-        try:
-            Fernet(key)
-        except ValueError:
-            raise ConfigurationError(
-                "CONTACT_ENCRYPTION_KEYS holds a value that is not a Fernet key "
-                f"(32 url-safe base64-encoded bytes); make one with: "
-                f"{GENERATE['CONTACT_ENCRYPTION_KEYS']}"
-            ) from None
+    _check_encryption_keys(settings.get("CONTACT_ENCRYPTION_KEYS") or [])
     if is_development(settings):
         return
-    problems = [
-        f"{name} ({why}); make one with: {GENERATE.get(name, GENERATE_SECRET)}"
-        for name, why in REQUIRED_SECRETS.items()
-        if not settings.get(name)
-    ] + [
-        f"{name} is shorter than {MIN_SECRET_LENGTH} characters; make one with: "
-        f"{GENERATE_SECRET}"
-        for name in REQUIRED_SECRETS
-        if isinstance(settings.get(name), str)
-        and 0 < len(settings[name]) < MIN_SECRET_LENGTH
-    ]
-    if problems:
+    if problems := _secret_problems(settings):
         raise ConfigurationError(
             "ALIADA_ENV is not 'development', so the hotline will not start "
             "without its secrets. Set:\n  " + "\n  ".join(problems)
@@ -103,6 +84,35 @@ def check(settings: dict[str, Any]) -> None:
             "HOTLINE_NUMBER must be the line's real number (ALIADA_ENV is not "
             "'development'); the line tells it to people it cannot answer."
         )
+
+
+def _check_encryption_keys(keys: list[str]) -> None:
+    """At start, not at the first hand-off while a person waits."""
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ConfigurationError(
+                "CONTACT_ENCRYPTION_KEYS holds a value that is not a Fernet key "
+                "(32 url-safe base64-encoded bytes); make one with: "
+                f"{GENERATE['CONTACT_ENCRYPTION_KEYS']}"
+            ) from None
+
+
+def _secret_problems(settings: dict[str, Any]) -> list[str]:
+    """What is wrong with each required secret, and how to make a good one."""
+    problems = []
+    for name, why in REQUIRED_SECRETS.items():
+        value = settings.get(name)
+        generate = GENERATE.get(name, GENERATE_SECRET)
+        if not value:
+            problems.append(f"{name} ({why}); make one with: {generate}")
+        elif isinstance(value, str) and len(value) < MIN_SECRET_LENGTH:
+            problems.append(
+                f"{name} is shorter than {MIN_SECRET_LENGTH} characters; "
+                f"make one with: {generate}"
+            )
+    return problems
 
 
 def fill_development_secrets(settings: dict[str, Any]) -> None:

@@ -143,7 +143,7 @@ def test_reencrypt_says_when_a_needed_key_is_gone(
         line(tmp_path, fake_twilio, [NEW]).test_cli_runner().invoke(args=["reencrypt"])
     )
     assert result.exit_code != 0
-    assert "1 values open with none of CONTACT_ENCRYPTION_KEYS" in result.output
+    assert "open with none of CONTACT_ENCRYPTION_KEYS: 1;" in result.output
 
 
 def test_reencrypt_twice_rewrites_nothing_the_second_time(
@@ -249,10 +249,10 @@ def _password_hash() -> str:
     return hash_password(PASSWORD)
 
 
-def test_a_totp_secret_no_key_opens_refuses_the_login(
+def test_a_totp_secret_no_key_opens_is_an_error_not_an_empty_secret(
     tmp_path: Path, fake_twilio: FakeTwilio
 ) -> None:
-    """Never an empty secret (whose codes anyone can compute): an error."""
+    """An empty secret would give codes anyone can compute."""
     ana = Person(line(tmp_path, fake_twilio, [OLD]), "ana")
     with line(tmp_path, fake_twilio, [NEW]).app_context():
         operator = db.session.get(Operator, ana.id)
