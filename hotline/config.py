@@ -40,7 +40,8 @@ def is_development(settings: dict[str, Any]) -> bool:
 REQUIRED_SECRETS = {
     "CONVERSATION_KEY_SECRET": "keys the hashes that stand for phone numbers",
     "SECRET_KEY": "signs the console's sessions and CSRF tokens",
-    "RASA_JWT_SECRET": "locks Rasa's HTTP API (the same value Rasa is started with)",
+    "RASA_JWT_SECRET": "locks Rasa's HTTP API, the same value Rasa is started "
+    "with; replaces RASA_TOKEN",
     "CONTACT_ENCRYPTION_KEYS": "encrypts numbers during a hand-off and TOTP secrets",
 }
 # Shorter than this is a password someone chose, not a random secret.
@@ -63,14 +64,14 @@ DEVELOPMENT_SECRETS = (
 def check(settings: dict[str, Any]) -> None:
     """Refuse to start with encryption keys that are not Fernet keys; and outside
     development, without every secret or a real hotline number (the line gives
-    it to every person it cannot answer)."""
+    it to every person it cannot answer), naming everything missing at once."""
     _check_encryption_keys(settings.get("CONTACT_ENCRYPTION_KEYS") or [])
     if is_development(settings):
         return
-    if problems := _secret_problems(settings):
+    if problems := _secret_problems(settings) + _hotline_number_problems(settings):
         raise ConfigurationError(
             "ALIADA_ENV is not 'development', so the hotline will not start "
-            "without its secrets. Set:\n  " + "\n  ".join(problems)
+            "until these are set:\n  " + "\n  ".join(problems)
         )
     if not settings.get("TWILIO_AUTH_TOKEN"):
         # Not required: a line may serve the web chat alone. It fails closed.
@@ -78,12 +79,16 @@ def check(settings: dict[str, Any]) -> None:
             "TWILIO_AUTH_TOKEN is not set: every /twilio/... request is refused "
             "(503) until it is"
         )
+
+
+def _hotline_number_problems(settings: dict[str, Any]) -> list[str]:
     number = "".join(c for c in settings.get("HOTLINE_NUMBER", "") if c.isdigit())
     if not number or re.search(r"55501\d\d$", number):
-        raise ConfigurationError(
-            "HOTLINE_NUMBER must be the line's real number (ALIADA_ENV is not "
-            "'development'); the line tells it to people it cannot answer."
-        )
+        return [
+            "HOTLINE_NUMBER must be the line's real number; the line tells it to "
+            "people it cannot answer."
+        ]
+    return []
 
 
 def _check_encryption_keys(keys: list[str]) -> None:
