@@ -5,30 +5,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import signal
 from pathlib import Path
 
+from bot import dev_secrets
 from bot.stack import HOTLINE_BIN, ROOT, Stack, StackConfig
 
-DEV_SECRETS = ROOT / ".hotline"
 
-
-def local_secret(variable: str, file_name: str) -> tuple[str, bool]:
-    """The configured secret, or a development one kept in ``.hotline/`` (True),
-    so every gunicorn worker and every restart shares it and the simulator can
-    sign requests without a Twilio account."""
-    if value := os.environ.get(variable):
-        return value, False
-    path = DEV_SECRETS / file_name
-    if not path.exists():
-        DEV_SECRETS.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_hex(32))
-    return path.read_text().strip(), True
-
-
-def banner(config: StackConfig, development_token: bool) -> str:
+def banner(config: StackConfig, development: set[str]) -> str:
+    """Where to reach each server; ``development`` names the secrets that come
+    from ``.hotline/`` rather than the environment."""
     lines = ["", "Aliada is up."]
     if config.hotline_bin:
         hotline = config.hotline_url
@@ -40,22 +26,39 @@ def banner(config: StackConfig, development_token: bool) -> str:
             f"  Twilio SMS        : {hotline}/twilio/sms "
             f"(fallback: {hotline}/twilio/sms/fallback)",
             f"  Twilio voice      : {hotline}/twilio/voice",
-            f"  Health, metrics   : {hotline}/readyz  {hotline}/metrics",
+            f"  Health            : {hotline}/readyz",
+            f"  Metrics           : {_metrics(hotline, development)}",
             "  Try the line as Twilio calls it: "
             ".venv/hotline/bin/python -m hotline.simulate sms 'hola, necesito ayuda'",
         ]
-        if development_token:
+        if "TWILIO_AUTH_TOKEN" in development:
             lines.append(
-                f"  Twilio token      : development token in {DEV_SECRETS}; "
+                f"  Twilio token      : development token in {dev_secrets.FOLDER}; "
                 "set TWILIO_AUTH_TOKEN for a real number"
             )
     lines += [
         f"  Rasa REST channel : {config.rasa_url}/webhooks/rest/webhook",
+        f"  Rasa HTTP API     : {config.rasa_url}/status and the rest, with a JWT "
+        f"signed with RASA_JWT_SECRET{_kept('RASA_JWT_SECRET', development)}",
         f"  Action server     : {config.actions_url}/health",
         "Press Ctrl-C to stop.",
         "",
     ]
     return "\n".join(lines)
+
+
+def _kept(variable: str, development: set[str]) -> str:
+    if variable not in development:
+        return ""
+    return f" (kept in {dev_secrets.FOLDER / dev_secrets.FILES[variable]})"
+
+
+def _metrics(hotline: str, development: set[str]) -> str:
+    """How to read /metrics: only with the bearer token."""
+    if "METRICS_TOKEN" not in development:
+        return f"{hotline}/metrics (Authorization: Bearer $METRICS_TOKEN)"
+    token_file = dev_secrets.FOLDER / dev_secrets.FILES["METRICS_TOKEN"]
+    return f'curl -H "Authorization: Bearer $(cat {token_file})" {hotline}/metrics'
 
 
 def main() -> None:
@@ -73,16 +76,21 @@ def main() -> None:
         hotline_bin=None if args.no_hotline else args.hotline_bin,
         hotline_port=int(os.environ.get("HOTLINE_PORT", 8000)),
     )
-    token, development_token = local_secret("TWILIO_AUTH_TOKEN", "twilio-dev-token")
-    key_secret, _ = local_secret("CONVERSATION_KEY_SECRET", "conversation-key-secret")
-    config.extra_env.update(TWILIO_AUTH_TOKEN=token, CONVERSATION_KEY_SECRET=key_secret)
+    # Each secret the environment does not set comes from .hotline/, shared
+    # by every process of the stack and by the next start.
+    development = set()
+    for variable in dev_secrets.FILES:
+        value, drawn = dev_secrets.configured_or_development(variable)
+        config.extra_env[variable] = value
+        if drawn:
+            development.add(variable)
     stack = Stack(config)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
     try:
         stack.start()
         print("Starting the action server, Rasa (~40 s to load) and the hotline…")
         stack.wait_ready()
-        print(banner(config, development_token), flush=True)
+        print(banner(config, development), flush=True)
         for process in stack.processes:
             process.wait()
     except KeyboardInterrupt:

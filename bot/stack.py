@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from bot.dev_secrets import configured_or_development
+
 ROOT = Path(__file__).resolve().parent.parent
 BOT_BIN = Path(os.environ.get("ALIADA_BOT_BIN", ROOT / ".venv" / "bot" / "bin"))
 HOTLINE_BIN = ROOT / ".venv" / "hotline" / "bin"
@@ -32,6 +34,10 @@ class StackConfig:
     rasa_port: int = 5005
     actions_port: int = 5055
     tracker_store_url: str = f"sqlite:///{ROOT / '.rasa' / 'trackers.db'}"
+    # Locks Rasa's HTTP API (bot.rasa_server); the hotline signs its calls with it.
+    rasa_jwt_secret: str = field(
+        default_factory=lambda: configured_or_development("RASA_JWT_SECRET")[0]
+    )
     extra_env: dict[str, str] = field(default_factory=dict)
     # The hotline (gunicorn in the hotline environment); None runs the bot only.
     hotline_bin: Path | None = None
@@ -75,6 +81,10 @@ class Stack:
             ACTION_SERVER_URL=f"{self.config.actions_url}/webhook",
             TRACKER_STORE_URL=self.config.tracker_store_url,
             RASA_URL=self.config.rasa_url,
+            RASA_JWT_SECRET=self.config.rasa_jwt_secret,
+            # The action server's interface (rasa_sdk has no option for it and
+            # listens on every interface unless told).
+            SANIC_HOST=self.config.host,
         )
         env.update(self.config.extra_env)
         return env
@@ -101,15 +111,14 @@ class Stack:
             self.start_hotline(self.config.hotline_bin)
 
     def start_rasa(self) -> None:
-        rasa = str(self.config.bot_bin / "rasa")
+        """Rasa with its HTTP API locked by the JWT secret (bot.rasa_server)."""
+        python = str(self.config.bot_bin / "python")
         command = [
-            rasa, "run", "--enable-api", "--model", str(self.config.model),
+            python, "-m", "bot.rasa_server", "--model", str(self.config.model),
             "--endpoints", str(self.config.endpoints),
             "--credentials", str(ROOT / "bot" / "credentials.yml"),
             "--interface", self.config.host, "--port", str(self.config.rasa_port),
         ]  # fmt: skip
-        if token := os.environ.get("RASA_TOKEN"):
-            command += ["--auth-token", token]
         self._spawn("rasa", command)
 
     def start_hotline(self, hotline_bin: Path) -> None:

@@ -15,12 +15,13 @@ your message and a person will read it...") is a 200 with text, but not the
 bot's answer: it is counted apart, per path and level, left out of the
 percentiles, and any one of them fails the run (exit status 1). Two witnesses:
 the hotline's own counter ``aliada_bot_fallbacks_total`` by channel, read from
-``/metrics`` before and after each level, which counts every fallback however
-it is worded; and the answer itself, matched against the catalog's fallback
-text in every language, which says which messages to leave out of the
-latencies. A path's fallbacks are the larger of the two; without the counter
-(``/metrics`` unreadable) a run with no fallback recognised is not proven
-clean, and fails too.
+``/metrics`` before and after each level (with the bearer token
+``--metrics-token``, else ``METRICS_TOKEN``, else the development one ``make
+run`` keeps), which counts every fallback however it is worded; and the answer
+itself, matched against the catalog's fallback text in every language, which
+says which messages to leave out of the latencies. A path's fallbacks are the
+larger of the two; without the counter (``/metrics`` unreadable) a run with no
+fallback recognised is not proven clean, and fails too.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from typing import Any, Protocol
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot import dev_secrets
 from bot.languages import SUPPORTED_LANGUAGES
 from hotline import texts
 from hotline.simulate import SimulatorError, message_bodies, resolve_token, sign
@@ -657,10 +659,14 @@ def fallbacks_between(before: str, after: str) -> dict[str, float]:
     return {channel: end[channel] - start.get(channel, 0.0) for channel in end}
 
 
-def read_metrics(hotline_url: str) -> str | None:
+def read_metrics(hotline_url: str, token: str) -> str | None:
     """The hotline's /metrics page, or None when it cannot be read."""
     try:
-        response = requests.get(f"{hotline_url.rstrip('/')}/metrics", timeout=5)
+        response = requests.get(
+            f"{hotline_url.rstrip('/')}/metrics",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=5,
+        )
     except requests.RequestException:
         return None
     return response.text if response.ok else None
@@ -710,6 +716,7 @@ def run(
     conversations: int,
     progress: Callable[[str], None],
     hotline_url: str,
+    metrics_token: str,
     pause: float = 0.0,
 ) -> Report:
     progress("warming up…")
@@ -717,7 +724,7 @@ def run(
     samples: list[Sample] = []
     wall: dict[int, float] = {}
     # Read after the warm-up and around each level: what the levels caused.
-    first = previous = read_metrics(hotline_url)
+    first = previous = read_metrics(hotline_url, metrics_token)
     counted: Counted = {}
     for level in levels:
         progress(f"{conversations} conversations per path, {level} at a time…")
@@ -725,7 +732,7 @@ def run(
         level_pause = pause if level > 1 else 0.0
         level_samples, wall[level] = run_level(paths, level, conversations, level_pause)
         samples += level_samples
-        page = read_metrics(hotline_url)
+        page = read_metrics(hotline_url, metrics_token)
         if counted is not None and previous is not None and page is not None:
             during = fallbacks_between(previous, page)
             for path, channel in CHANNELS.items():
@@ -807,6 +814,10 @@ def parser() -> argparse.ArgumentParser:
         "(default 0: every conversation sends as fast as the line answers)",
     )
     main.add_argument("--token", help="Twilio auth token (default: env, dev file)")
+    main.add_argument(
+        "--metrics-token",
+        help="bearer token of /metrics (default: METRICS_TOKEN, dev file)",
+    )
     main.add_argument("--json", type=Path, help="also write the results here")
     return main
 
@@ -837,6 +848,7 @@ def main(argv: list[str] | None = None) -> int:
         args.conversations,
         lambda note: print(note, file=sys.stderr, flush=True),
         args.hotline,
+        args.metrics_token or dev_secrets.configured_or_development("METRICS_TOKEN")[0],
         args.pause,
     )
     report.settings = {

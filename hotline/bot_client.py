@@ -5,6 +5,11 @@ back as the person's messages plus the signals the bot sends as custom payloads
 (hand-off, language, delete data, emergency number given), which the person
 never sees. An empty answer is a failure (Rasa answers ``[]`` when something
 inside it broke).
+
+Rasa's HTTP API (model, trackers, status) is locked by a JWT secret shared with
+Rasa (``bot.rasa_server``): calls to it carry a short-lived token in the
+``Authorization`` header, never in the URL, where access logs would keep it.
+The REST channel itself takes no token: Rasa does not check one there.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import jwt
 import requests
 
 from bot.country_names import is_country_code
@@ -81,11 +87,29 @@ def parse_turn(messages: list[dict[str, Any]]) -> BotTurn:
     return turn
 
 
+# Long enough for one call, short enough that a token seen once is soon useless.
+API_TOKEN_SECONDS = 60
+
+
+def api_token(secret: str, now: float | None = None) -> str:
+    """A JWT Rasa's API accepts: signed with the shared secret (HS256), for the
+    admin role (Rasa's model and status routes admit no other), expiring soon."""
+    issued = int(time.time() if now is None else now)
+    payload = {
+        "user": {"username": "aliada-hotline", "role": "admin"},
+        "iat": issued,
+        "exp": issued + API_TOKEN_SECONDS,
+    }
+    return jwt.encode(payload, secret, algorithm="HS256")
+
+
 class BotClient:
-    def __init__(self, base_url: str, token: str = "", timeout: float = 8.0) -> None:
+    def __init__(
+        self, base_url: str, jwt_secret: str = "", timeout: float = 8.0
+    ) -> None:
         self.webhook = f"{base_url.rstrip('/')}/webhooks/rest/webhook"
-        self.health = f"{base_url.rstrip('/')}/"
-        self.params = {"token": token} if token else {}
+        self.status = f"{base_url.rstrip('/')}/status"
+        self.jwt_secret = jwt_secret
         self.timeout = timeout
         self.session = requests.Session()
         # Rasa is a neighbour: no proxy or .netrc look-ups on every message.
@@ -97,7 +121,6 @@ class BotClient:
             response = self.session.post(
                 self.webhook,
                 json={"sender": sender, "message": text, "metadata": metadata},
-                params=self.params,
                 # Connecting gets little of the budget: a Rasa that is down
                 # refuses at once, one that is gone should not eat Twilio's 15 s.
                 timeout=(min(2.0, self.timeout), self.timeout),
@@ -115,7 +138,14 @@ class BotClient:
         return turn
 
     def is_ready(self) -> bool:
+        """Rasa answers its API with a model loaded, and takes our token: a
+        secret that differs from Rasa's shows here, not as a later failure."""
+        headers = (
+            {"Authorization": f"Bearer {api_token(self.jwt_secret)}"}
+            if self.jwt_secret
+            else {}
+        )
         try:
-            return self.session.get(self.health, timeout=2).ok
+            return self.session.get(self.status, headers=headers, timeout=2).ok
         except requests.RequestException:
             return False

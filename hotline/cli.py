@@ -1,4 +1,5 @@
-"""``flask --app hotline ...`` commands: database upgrade and retention purge."""
+"""``flask --app hotline ...`` commands: database upgrade, retention purge and
+re-encryption with the newest key."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import delete
 
-from hotline import lockout, rasa_trackers
+from hotline import key_rotation, lockout, rasa_trackers
 from hotline.extensions import db
 from hotline.models import Conversation, utcnow
 
@@ -42,3 +43,20 @@ def init_app(app: Flask) -> None:
             "of Rasa's trackers"
         )
         click.echo(f"forgot {lockout.forget_expired()} expired failure counters")
+
+    @app.cli.command("reencrypt")
+    def reencrypt() -> None:
+        """Rewrite every encrypted value (numbers kept during a hand-off, TOTP
+        secrets) with the first of CONTACT_ENCRYPTION_KEYS, while the line
+        serves; then the other keys can be removed."""
+        tally = key_rotation.reencrypt_all()
+        click.echo(
+            f"re-encrypted {tally.rewritten}, already with the newest key "
+            f"{tally.current}, changed by the line meanwhile {tally.moved_on}"
+        )
+        if tally.unreadable:
+            raise click.ClickException(
+                "values that open with none of CONTACT_ENCRYPTION_KEYS: "
+                f"{tally.unreadable}; put back the key that wrote them before "
+                "removing any"
+            )

@@ -2,17 +2,23 @@
 
 Everything a deployment changes lives here, with a safe default for a laptop:
 SQLite next to the repository, Rasa on 127.0.0.1:5005, no Twilio token (so the
-Twilio routes refuse to work until one is set).
+Twilio routes refuse to work until one is set). Secrets have no default: outside
+development the hotline refuses to start without them (``check``); in
+development they come from ``.hotline/`` (``fill_development_secrets``).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
-import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from cryptography.fernet import Fernet
+
+from bot import dev_secrets
 
 ROOT = Path(__file__).resolve().parent.parent
 # A number that rings nowhere (555-01xx is reserved for fiction): fine on a
@@ -28,17 +34,103 @@ def is_development(settings: dict[str, Any]) -> bool:
     return settings.get("ALIADA_ENV") == "development" or bool(settings.get("TESTING"))
 
 
+# What each secret protects, said when a production line starts without it.
+# Each process drawing its own would split conversations between workers, log
+# operators out and leave numbers unreadable after a restart: no default.
+REQUIRED_SECRETS = {
+    "CONVERSATION_KEY_SECRET": "keys the hashes that stand for phone numbers",
+    "SECRET_KEY": "signs the console's sessions and CSRF tokens",
+    "RASA_JWT_SECRET": "locks Rasa's HTTP API, the same value Rasa is started "
+    "with; replaces RASA_TOKEN",
+    "CONTACT_ENCRYPTION_KEYS": "encrypts numbers during a hand-off and TOTP secrets",
+}
+# Shorter than this is a password someone chose, not a random secret.
+MIN_SECRET_LENGTH = 32
+GENERATE = {
+    "CONTACT_ENCRYPTION_KEYS": "python -c 'from cryptography.fernet import Fernet; "
+    "print(Fernet.generate_key().decode())'",
+}
+GENERATE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+# Kept in .hotline/ in development. Not the Twilio token: a line with none
+# refuses Twilio's requests, as it should until a real number is connected.
+DEVELOPMENT_SECRETS = (
+    "CONVERSATION_KEY_SECRET",
+    "SECRET_KEY",
+    "RASA_JWT_SECRET",
+    "METRICS_TOKEN",
+)
+
+
 def check(settings: dict[str, Any]) -> None:
-    """Refuse to start outside development without a real hotline number: the
-    line gives it to every person it cannot answer."""
+    """Refuse to start with encryption keys that are not Fernet keys; and outside
+    development, without every secret or a real hotline number (the line gives
+    it to every person it cannot answer), naming everything missing at once."""
+    _check_encryption_keys(settings.get("CONTACT_ENCRYPTION_KEYS") or [])
     if is_development(settings):
         return
+    if problems := _secret_problems(settings) + _hotline_number_problems(settings):
+        raise ConfigurationError(
+            "ALIADA_ENV is not 'development', so the hotline will not start "
+            "until these are set:\n  " + "\n  ".join(problems)
+        )
+    if not settings.get("TWILIO_AUTH_TOKEN"):
+        # Not required: a line may serve the web chat alone. It fails closed.
+        logging.getLogger("hotline").warning(
+            "TWILIO_AUTH_TOKEN is not set: every /twilio/... request is refused "
+            "(503) until it is"
+        )
+
+
+def _hotline_number_problems(settings: dict[str, Any]) -> list[str]:
     number = "".join(c for c in settings.get("HOTLINE_NUMBER", "") if c.isdigit())
     if not number or re.search(r"55501\d\d$", number):
-        raise ConfigurationError(
-            "HOTLINE_NUMBER must be the line's real number (ALIADA_ENV is not "
-            "'development'); the line tells it to people it cannot answer."
-        )
+        return [
+            "HOTLINE_NUMBER must be the line's real number; the line tells it to "
+            "people it cannot answer."
+        ]
+    return []
+
+
+def _check_encryption_keys(keys: list[str]) -> None:
+    """At start, not at the first hand-off while a person waits."""
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ConfigurationError(
+                "CONTACT_ENCRYPTION_KEYS holds a value that is not a Fernet key "
+                "(32 url-safe base64-encoded bytes); make one with: "
+                f"{GENERATE['CONTACT_ENCRYPTION_KEYS']}"
+            ) from None
+
+
+def _secret_problems(settings: dict[str, Any]) -> list[str]:
+    """What is wrong with each required secret, and how to make a good one."""
+    problems = []
+    for name, why in REQUIRED_SECRETS.items():
+        value = settings.get(name)
+        generate = GENERATE.get(name, GENERATE_SECRET)
+        if not value:
+            problems.append(f"{name} ({why}); make one with: {generate}")
+        elif isinstance(value, str) and len(value) < MIN_SECRET_LENGTH:
+            problems.append(
+                f"{name} is shorter than {MIN_SECRET_LENGTH} characters; "
+                f"make one with: {generate}"
+            )
+    return problems
+
+
+def fill_development_secrets(settings: dict[str, Any]) -> None:
+    """In development, each secret not given comes from ``.hotline/``, shared
+    with ``make run``, the test stacks and every ``flask`` command (an account
+    made from the command line can log in to the line ``make run`` serves).
+    The encryption key is derived from CONVERSATION_KEY_SECRET instead
+    (``hotline.sealing``)."""
+    if not is_development(settings):
+        return
+    for name in DEVELOPMENT_SECRETS:
+        if not settings.get(name):
+            settings[name] = dev_secrets.development_secret(name)
 
 
 def _int(name: str, default: int) -> int:
@@ -68,11 +160,8 @@ def from_environment() -> dict[str, Any]:
         ),
         # Database errors must not carry message text into the logs.
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
-        # Keys the conversation hashes. Unset, each process draws its own and
-        # conversations split between workers and restarts: production sets it
-        # (`make run` keeps a development one in .hotline/).
-        "CONVERSATION_KEY_SECRET": os.environ.get("CONVERSATION_KEY_SECRET")
-        or secrets.token_hex(32),
+        # Keys the conversation hashes; required outside development.
+        "CONVERSATION_KEY_SECRET": os.environ.get("CONVERSATION_KEY_SECRET", ""),
         "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN", ""),
         # Operators' replies by SMS and WhatsApp go out through Twilio's REST
         # API with this account and these numbers (E.164, without "whatsapp:").
@@ -84,11 +173,17 @@ def from_environment() -> dict[str, Any]:
         # The hotline's public address (https://line.example.org): Twilio posts
         # delivery reports to PUBLIC_URL/twilio/sms/status. Unset: no reports.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
-        # Fernet key for the numbers kept during a hand-off (hotline.contact);
-        # unset, one is derived from CONVERSATION_KEY_SECRET.
-        "CONTACT_ENCRYPTION_KEY": os.environ.get("CONTACT_ENCRYPTION_KEY", ""),
+        # Fernet keys, newest first, for the numbers kept during a hand-off and
+        # the operators' TOTP secrets (hotline.sealing): values are written
+        # with the first and read with any. Required outside development.
+        "CONTACT_ENCRYPTION_KEYS": _list("CONTACT_ENCRYPTION_KEYS"),
         "RASA_URL": os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
-        "RASA_TOKEN": os.environ.get("RASA_TOKEN", ""),
+        # Signs the JWT the hotline shows Rasa's HTTP API (hotline.bot_client);
+        # Rasa is started with the same (bot.rasa_server).
+        "RASA_JWT_SECRET": os.environ.get("RASA_JWT_SECRET", ""),
+        # /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset,
+        # /metrics is off (404).
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
         # Rasa's tracker store, where the hotline deletes what Rasa kept of a
         # conversation (hotline.rasa_trackers); `make run` sets it.
         "TRACKER_STORE_URL": os.environ.get("TRACKER_STORE_URL", ""),
@@ -106,10 +201,9 @@ def from_environment() -> dict[str, Any]:
             "OPENING_HOURS_FILE", str(ROOT / "hotline" / "hours.yml")
         ),
         "MAX_CONTENT_LENGTH": _int("MAX_REQUEST_BYTES", 32 * 1024),
-        # Signs the console's session cookie and CSRF tokens. Unset, each process
-        # draws its own: operators are logged out on restart and sessions split
-        # between workers, so production sets it.
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        # Signs the console's session cookie and CSRF tokens, the same for every
+        # worker; required outside development.
+        "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Strict",
         # Browsers accept Secure cookies on http://localhost; set

@@ -112,7 +112,7 @@ def bot_client() -> BotClient:
     if client is None:
         client = BotClient(
             current_app.config["RASA_URL"],
-            current_app.config["RASA_TOKEN"],
+            current_app.config["RASA_JWT_SECRET"],
             current_app.config["BOT_TIMEOUT_SECONDS"],
         )
         current_app.extensions["aliada_bot"] = client

@@ -20,7 +20,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from hotline import contact, conversations, handoff, safety
+from hotline import conversations, handoff, safety, sealing
 from hotline.extensions import db
 from hotline.models import Channel, Conversation, Message, MessageStatus, utcnow
 from hotline.privacy import conversation_key, pseudonym
@@ -200,9 +200,12 @@ def _outgoing(message: Message) -> list[OutgoingSms]:
         conversation
     ):
         raise NotSent("whatsapp_window")
-    number = contact.unseal(conversation.contact) if conversation.contact else None
-    if not number:
+    if not conversation.contact:
         raise NotSent("no_contact")
+    try:
+        number = sealing.unseal(conversation.contact)
+    except sealing.Unreadable:  # a key removed before `reencrypt` ran
+        raise NotSent("contact_unreadable") from None
     if conversation.channel == Channel.WHATSAPP:
         sender = config["TWILIO_WHATSAPP_NUMBER"] and (
             "whatsapp:" + config["TWILIO_WHATSAPP_NUMBER"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, case, func, select, update
 
-from hotline import contact, metrics
+from hotline import metrics, sealing
 from hotline.extensions import db
 from hotline.models import (
     AuditEntry,
@@ -106,7 +106,7 @@ def request_person(
     counts (an event says so, and the reason becomes the graver one). For SMS
     and WhatsApp the number is kept, encrypted, so an operator can answer."""
     if address and conversation.channel in (Channel.SMS, Channel.WHATSAPP):
-        conversation.contact = contact.seal(address)
+        conversation.contact = sealing.seal(address)
     if is_with_people(conversation):
         if topic and not conversation.handoff_topic:
             conversation.handoff_topic = topic[:32]

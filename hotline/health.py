@@ -1,9 +1,13 @@
 """``/healthz`` (the process answers), ``/readyz`` (Rasa and the database
-answer) and ``/metrics`` (Prometheus, no personal data)."""
+answer) and ``/metrics`` (Prometheus, no personal data, only for the bearer of
+``METRICS_TOKEN``: the counts by language and priority say who calls the line
+and how many are in danger, which is nobody else's business)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+import hmac
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 from sqlalchemy import text
 
 from bot.danger import default_detector
@@ -35,6 +39,22 @@ def readyz() -> tuple[Response, int]:
 
 @bp.get("/metrics")
 def metrics_page() -> Response:
+    """404 when no token is set (metrics off), 401 without the right one."""
+    expected = current_app.config["METRICS_TOKEN"]
+    if not expected:
+        abort(404)
+    given = request.authorization
+    if not (
+        given is not None
+        and given.type == "bearer"
+        and hmac.compare_digest((given.token or "").encode(), expected.encode())
+    ):
+        return Response(
+            "Unauthorized",
+            status=401,
+            mimetype="text/plain",
+            headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+        )
     body, content_type = metrics.exposition()
     return Response(body, content_type=content_type)
 

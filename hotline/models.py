@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hotline import sealing
 from hotline.extensions import db
 
 
@@ -92,7 +93,7 @@ class Conversation(db.Model):
         ForeignKey("operators.id", ondelete="SET NULL")
     )
     # The number to answer by SMS/WhatsApp, encrypted, kept only while a person
-    # handles the conversation (hotline.contact).
+    # handles the conversation (hotline.sealing).
     contact: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     operator: Mapped[Operator | None] = relationship()
@@ -160,7 +161,8 @@ class Operator(db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(200))
-    totp_secret: Mapped[str] = mapped_column(String(64))
+    # Encrypted (hotline.sealing): a copy of the database alone gives no codes.
+    totp_secret_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     role: Mapped[str] = mapped_column(String(16), default=Role.OPERATOR)
     # Language codes this person answers in, comma-separated ("es,en").
     languages: Mapped[str] = mapped_column(String(64), default="")
@@ -172,6 +174,15 @@ class Operator(db.Model):
     phone_pin_hash: Mapped[str | None] = mapped_column(String(200))
     last_seen_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def totp_secret(self) -> str:
+        """The authenticator's secret, decrypted when a code is checked."""
+        return sealing.unseal(self.totp_secret_sealed)
+
+    @totp_secret.setter
+    def totp_secret(self, secret: str) -> None:
+        self.totp_secret_sealed = sealing.seal(secret)
 
     @property
     def language_codes(self) -> list[str]:

@@ -23,8 +23,9 @@ from urllib.parse import urljoin
 import requests
 from twilio.request_validator import RequestValidator
 
-ROOT = Path(__file__).resolve().parent.parent
-DEV_TOKEN_FILE = ROOT / ".hotline" / "twilio-dev-token"
+from bot import dev_secrets
+
+DEV_TOKEN_FILE = dev_secrets.FOLDER / dev_secrets.FILES["TWILIO_AUTH_TOKEN"]
 DEFAULT_URL = "http://127.0.0.1:8000"
 DEFAULT_SENDER = "+15005550006"  # Twilio's magic test number
 DEFAULT_LINE = "+15550100"

@@ -10,7 +10,7 @@ from conftest import Twilio, message_bodies, numbers_for
 from flask import Flask
 from sqlalchemy import select
 
-from hotline import contact, handoff, texts
+from hotline import handoff, sealing, texts
 from hotline.conversations import find_or_start
 from hotline.extensions import db
 from hotline.handoff import request_person
@@ -73,7 +73,7 @@ def test_the_number_is_kept_encrypted_only_while_needed(app: Flask) -> None:
     with app.test_request_context():
         conversation = db.session.get(Conversation, conversation_id)
         assert b"15550021" not in conversation.contact
-        assert contact.unseal(conversation.contact) == "+15550021"
+        assert sealing.unseal(conversation.contact) == "+15550021"
         handoff.close(conversation, operator())
         assert conversation.contact is None
 
