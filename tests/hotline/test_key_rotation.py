@@ -220,9 +220,9 @@ def test_the_migration_encrypts_the_secrets_already_stored(
         db.session.execute(
             text(
                 "INSERT INTO operators (username, display_name, password_hash, "
-                "totp_secret, role, languages, active, failed_logins, created_at) "
+                "totp_secret, role, languages, active, created_at) "
                 "VALUES ('ana', 'Ana', :hash, :secret, 'operator', 'en', "
-                "true, 0, CURRENT_TIMESTAMP)"
+                "true, CURRENT_TIMESTAMP)"
             ),
             {"hash": _password_hash(), "secret": secret},
         )
