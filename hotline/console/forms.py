@@ -18,6 +18,8 @@ REPLY = Text("console", "Your reply")
 CANNED = Text("console", "Ready-made reply")
 NOTE = Text("console", "Internal note (the person never sees it)")
 TRANSFER_TO = Text("console", "Transfer to")
+REASON = Text("console", "Why do you need to read this conversation?")
+MIN_REASON_CHARS, MAX_REASON_CHARS = 10, 200  # 200: the audit entry's detail
 
 
 class PasswordForm(FlaskForm):
@@ -64,3 +66,21 @@ class NoteForm(FlaskForm):
 
 class TransferForm(FlaskForm):
     operator_id = SelectField(lazy(TRANSFER_TO), coerce=int, id="transfer-to")
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ReasonForm(FlaskForm):
+    """A supervisor's reason to read a conversation that never reached people."""
+
+    reason = TextAreaField(
+        lazy(REASON),
+        filters=[_stripped],
+        validators=[
+            DataRequired(),
+            Length(min=MIN_REASON_CHARS, max=MAX_REASON_CHARS),
+        ],
+        id="reason-text",
+    )
