@@ -161,7 +161,7 @@ def test_an_operator_cannot_read_a_waiting_conversation_in_a_language_they_do_no
     french = waiting(app, "+15550001", "fr")
     incoming(app, french, "je suis enfermée")
     Person(app, "paul", languages="fr").log_in()  # French is spoken on shift
-    ana = Person(app, "ana", languages="es,en").log_in()
+    ana = Person(app, "ana", languages="en,es").log_in()
 
     queue = ana.client.get("/console/").get_data(as_text=True)
     with app.app_context():
@@ -177,7 +177,7 @@ def test_what_waits_for_an_operator_is_theirs_to_read(app: Flask) -> None:
     """The queue's rules: their languages; an urgent one whatever its
     language; one nobody on shift speaks, or whose language is unknown."""
     Person(app, "paul", languages="fr").log_in()
-    ana = Person(app, "ana", languages="es,en").log_in()
+    ana = Person(app, "ana", languages="en,es").log_in()
     readable = {
         "own language": waiting(app, "+15550001", "es"),
         "urgent": waiting(app, "+15550002", "fr", "urgent"),
