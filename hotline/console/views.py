@@ -195,10 +195,10 @@ def _back(public_id: str) -> Response:
 @bp.post("/c/<public_id>/claim")
 def claim(public_id: str) -> Response:
     """Of two operators claiming at once, one wins; the other is told who.
-    Only a conversation the operator may take (``routing.may_claim``): any
-    other is a 404, as if it did not exist."""
+    Only a conversation that reached people and that the operator may take
+    (``routing.may_claim``): any other is a 404, as if it did not exist."""
     record = access.find(public_id)
-    if not routing.may_claim(access.me(), record):
+    if not (routing.may_claim(access.me(), record) and access.reached_people(record)):
         abort(404)
     if handoff.claim(record.id, access.me()):
         flash(say(YOURS_NOW), "info")

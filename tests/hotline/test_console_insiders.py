@@ -242,6 +242,8 @@ def test_operators_have_no_reason_to_give(app: Flask) -> None:
     reason = "I would like to read this conversation please"
     assert ana.post(at(app, talk, "reason"), {"reason": reason}).status_code == 404
     refused_without_trace(ana, at(app, talk), "patrón")
+    assert ana.post(at(app, talk, "claim")).status_code == 404
+    assert stored(app, Conversation)[0].state == State.BOT
     assert audit(app, GAVE_REASON) == []
 
 
