@@ -7,6 +7,7 @@ from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from hotline.console.i18n import lazy
+from hotline.conversations import clean_text
 from hotline.texts import Text
 
 MAX_REPLY_CHARS = 1_600  # Twilio's limit for one SMS, split or not
@@ -68,8 +69,10 @@ class TransferForm(FlaskForm):
     operator_id = SelectField(lazy(TRANSFER_TO), coerce=int, id="transfer-to")
 
 
-def _stripped(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
+def _printable(value: str | None) -> str | None:
+    """No control or direction-changing characters in the audit log (nor a
+    NUL, which PostgreSQL refuses), and no surrounding spaces."""
+    return clean_text(value) if isinstance(value, str) else value
 
 
 class ReasonForm(FlaskForm):
@@ -77,7 +80,7 @@ class ReasonForm(FlaskForm):
 
     reason = TextAreaField(
         lazy(REASON),
-        filters=[_stripped],
+        filters=[_printable],
         validators=[
             DataRequired(),
             Length(min=MIN_REASON_CHARS, max=MAX_REASON_CHARS),

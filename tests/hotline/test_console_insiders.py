@@ -214,7 +214,8 @@ def test_a_supervisor_reads_a_bot_only_conversation_only_after_writing_why(
     assert audit(app, GAVE_REASON) == []
 
     reason = "Complaint 2291: checking what the bot told this person"
-    given = sue.post(at(app, talk, "reason"), {"reason": reason})
+    # Stored printable: no NUL, no characters that reorder the audit page.
+    given = sue.post(at(app, talk, "reason"), {"reason": f" {reason}\u202e\x00 "})
     assert given.headers["Location"].endswith(at(app, talk))
     assert said in sue.client.get(at(app, talk)).get_data(as_text=True)
     assert said in [
