@@ -29,6 +29,9 @@ from hotline.models import (
 )
 
 URGENT, HIGH, NORMAL = "urgent", "high", "normal"
+# The event that starts an episode with people: a conversation that has one
+# reached people (the console's supervisors read those without a reason).
+HANDED_OFF = "handoff"
 PRIORITY_RANK = {URGENT: 0, HIGH: 1, NORMAL: 2}
 
 # Why the hotline itself puts a conversation in front of a person (the bot
@@ -125,7 +128,7 @@ def request_person(
     conversation.handoff_reason = reason
     conversation.handoff_priority = priority
     conversation.handoff_topic = topic[:32] or None
-    record(conversation, "handoff", detail=f"{reason}/{priority}")
+    record(conversation, HANDED_OFF, detail=f"{reason}/{priority}")
     metrics.HANDOFFS.labels(conversation.channel, priority).inc()
     return True
 

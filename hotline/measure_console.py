@@ -152,14 +152,15 @@ def hand_off(
     address: str,
     language: str | None = "es",
     priority: str = "normal",
-) -> int:
-    """A person asks for a person, stored as the bot's hand-off signal does."""
+) -> str:
+    """A person asks for a person, stored as the bot's hand-off signal does;
+    the conversation's public id (what the console's pages name it by)."""
     with app.app_context():
         conversation = find_or_start(channel, address)
         conversation.language = language
         request_person(conversation, "request_human", priority, address)
         db.session.commit()
-        return conversation.id
+        return conversation.public_id
 
 
 def poll_interval_seconds() -> float:
@@ -190,11 +191,11 @@ def handoff_latencies(app: Flask, page: Page, count: int) -> list[float]:
     for number in range(count):
         # A random phase of the page's polling (see the module's docstring).
         time.sleep(random.uniform(0, period))
-        conversation_id = hand_off(app, Channel.WEBCHAT, f"measure-{number}")
+        public_id = hand_off(app, Channel.WEBCHAT, f"measure-{number}")
         t0 = time.perf_counter()
         page.wait_for_function(
             'id => document.querySelector(`tr[data-conversation="${id}"]`)',
-            arg=conversation_id,
+            arg=public_id,
             polling=20,
             timeout=30_000,
         )

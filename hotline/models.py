@@ -26,6 +26,13 @@ def new_rasa_sender() -> str:
     return secrets.token_hex(16)
 
 
+def new_public_id() -> str:
+    """The name of a conversation in the console's addresses and JSON: 22
+    random URL-safe characters (128 bits), so an address can be neither
+    guessed nor counted up to, unlike the row's sequential id."""
+    return secrets.token_urlsafe(16)
+
+
 class Channel(enum.StrEnum):
     SMS = "sms"
     WHATSAPP = "whatsapp"
@@ -70,6 +77,9 @@ class Conversation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(
+        String(32), unique=True, index=True, default=new_public_id
+    )
     key: Mapped[str] = mapped_column(String(64), unique=True)
     channel: Mapped[str] = mapped_column(String(16))
     # The id Rasa knows this conversation by; replaced when the person asks us
@@ -183,6 +193,12 @@ class Operator(db.Model):
     @totp_secret.setter
     def totp_secret(self, secret: str) -> None:
         self.totp_secret_sealed = sealing.seal(secret)
+
+    @property
+    def supervises(self) -> bool:
+        """Supervisors and administrators: the audit log, every conversation
+        that reached people, and the others with a written reason."""
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)
 
     @property
     def language_codes(self) -> list[str]:

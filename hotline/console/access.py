@@ -1,5 +1,6 @@
 """Who may see what in the console. Nothing under ``/console/`` answers without
 both login steps; sessions end after 8 hours and after a spell of no activity.
+Conversations are named by their public id; who may read one is ``reading``.
 
 The session (a signed, HttpOnly, SameSite=Strict cookie) holds only the operator
 id and two timestamps; the account is re-read on every request, so a deactivated
@@ -9,6 +10,7 @@ logins only: an operator already in is not put out by someone guessing.)
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timedelta
 
 from flask import (
@@ -22,11 +24,22 @@ from flask import (
     session,
     url_for,
 )
+from sqlalchemy import exists, select
+from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response
 
+from hotline import handoff
+from hotline.console import routing
 from hotline.console.i18n import say
 from hotline.extensions import db
-from hotline.models import Conversation, Operator, Role, State, utcnow
+from hotline.models import (
+    AuditEntry,
+    Conversation,
+    ConversationEvent,
+    Operator,
+    State,
+    utcnow,
+)
 from hotline.texts import Text
 
 # Endpoints a visitor reaches before (or while) logging in.
@@ -36,6 +49,9 @@ PUBLIC_ENDPOINTS = {"console.login", "console.code", "console.logout"}
 PASSIVE_ENDPOINTS = {"console.updates"}
 PENDING_CODE_FOR = timedelta(minutes=5)
 LAST_SEEN_EVERY = timedelta(minutes=1)
+# A supervisor's written reason opens a bot-only conversation for this long.
+REASON_LASTS = timedelta(minutes=30)
+GAVE_REASON = "gave_reason"  # the audit action; its detail is the reason
 SESSION_EXPIRED = Text("console", "Your session expired. Please log in again.")
 ACCOUNT_UNUSABLE = Text(
     "console", "Your account cannot be used now. Please log in again."
@@ -133,34 +149,119 @@ def me() -> Operator:
     return g.operator
 
 
-def is_supervisor(operator: Operator) -> bool:
-    return operator.role in (Role.SUPERVISOR, Role.ADMIN)
-
-
 def require_supervisor() -> None:
-    if not is_supervisor(me()):
+    if not me().supervises:
         abort(403)
 
 
-def can_view(operator: Operator, conversation: Conversation) -> bool:
-    """Supervisors see everything; an operator sees the waiting queue and the
-    conversations they handle (or handled)."""
+class Reading(enum.Enum):
+    ALLOWED = "allowed"
+    NEEDS_REASON = "needs_reason"  # a supervisor, before a written reason
+    REFUSED = "refused"  # answered as if the conversation did not exist
+
+
+class ReasonRequired(Forbidden):
+    """A supervisor opened a conversation that never reached people: the
+    console asks for a written reason first (``blueprint.ask_reason``)."""
+
+    def __init__(self, conversation: Conversation) -> None:
+        super().__init__()
+        self.conversation = conversation
+
+
+def holds(operator: Operator, conversation: Conversation) -> bool:
+    """The operator has the conversation now (claimed or transferred to them,
+    not closed or handed back since)."""
     return (
-        is_supervisor(operator)
-        or conversation.state == State.WAITING
-        or conversation.operator_id == operator.id
+        conversation.state == State.WITH_OPERATOR
+        and conversation.operator_id == operator.id
     )
 
 
+def reached_people(conversation: Conversation) -> bool:
+    """Handed off at least once: waiting, with a person, or closed or handed
+    back after that. Every other conversation was the person and the bot only."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    ConversationEvent.conversation_id == conversation.id,
+                    ConversationEvent.kind == handoff.HANDED_OFF,
+                )
+            )
+        )
+    )
+
+
+def reason_given(operator: Operator, conversation: Conversation) -> bool:
+    """The supervisor wrote why they read this conversation less than
+    ``REASON_LASTS`` ago. The audit entry is the permission itself: no
+    reading by reason leaves no trace."""
+    since = utcnow() - REASON_LASTS
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    AuditEntry.operator_id == operator.id,
+                    AuditEntry.conversation_id == conversation.id,
+                    AuditEntry.action == GAVE_REASON,
+                    AuditEntry.created_at >= since,
+                )
+            )
+        )
+    )
+
+
+def give_reason(operator: Operator, conversation: Conversation, reason: str) -> None:
+    """In the supervisor's own words; kept in the audit log, which shows it."""
+    handoff.audit(operator, GAVE_REASON, conversation.id, reason)
+    db.session.commit()
+
+
+def reading(operator: Operator, conversation: Conversation) -> Reading:
+    """Who may read a transcript. An operator: what they hold, and what waits
+    for someone like them (``routing.may_claim``); not what they closed,
+    handed back or passed on, nor a colleague's. A supervisor: whatever
+    reached people; the rest (the person and the bot only) with a reason."""
+    if operator.supervises:
+        if reached_people(conversation) or reason_given(operator, conversation):
+            return Reading.ALLOWED
+        return Reading.NEEDS_REASON
+    if holds(operator, conversation) or (
+        conversation.state == State.WAITING
+        and routing.may_claim(operator, conversation)
+    ):
+        return Reading.ALLOWED
+    return Reading.REFUSED
+
+
 def can_manage(operator: Operator, conversation: Conversation) -> bool:
-    """Transfer, note, close, hand back: the owner, or a supervisor."""
-    return conversation.operator_id == operator.id or is_supervisor(operator)
+    """Transfer, note, close, hand back: whoever holds it, or a supervisor
+    (of a conversation with people: nothing to hand back otherwise)."""
+    return holds(operator, conversation) or (
+        operator.supervises and reached_people(conversation)
+    )
 
 
-def conversation_for(conversation_id: int) -> Conversation:
-    conversation = db.session.get(Conversation, conversation_id)
+def find(public_id: str) -> Conversation:
+    """The conversation the address names, by its public id (never the row's
+    sequential id); 404 when there is none."""
+    conversation = db.session.scalar(
+        select(Conversation).where(Conversation.public_id == public_id)
+    )
     if conversation is None:
         abort(404)
-    if not can_view(me(), conversation):
-        abort(403)
+    return conversation
+
+
+def readable(public_id: str) -> Conversation:
+    """The conversation if the signed-in operator may read it. Refused, it is
+    a 404 like an address that names nothing, so a refusal tells nobody the
+    conversation exists; a supervisor without a reason gets the reason form."""
+    conversation = find(public_id)
+    result = reading(me(), conversation)
+    if result is Reading.REFUSED:
+        abort(404)
+    if result is Reading.NEEDS_REASON:
+        raise ReasonRequired(conversation)
     return conversation

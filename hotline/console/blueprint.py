@@ -7,6 +7,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from hotline.console import access, i18n
+from hotline.console.forms import ReasonForm
+from hotline.privacy import pseudonym
 from hotline.texts import Text
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -40,6 +42,12 @@ FORM_EXPIRED_DETAIL = Text(
 NOT_YOURS = Text("console", "Not yours to open")
 NOT_YOURS_DETAIL = Text(
     "console", "This page belongs to another operator or to supervisors."
+)
+NOTHING_HERE = Text("console", "Nothing to open here")
+NOTHING_HERE_DETAIL = Text(
+    "console",
+    "There is no conversation here that you may open: it may have been closed, "
+    "handed on or deleted, or the address is wrong.",
 )
 
 # Only our own files: no inline script, no third party, no framing.
@@ -77,4 +85,37 @@ def forbidden(_error: Exception) -> tuple[str, int]:
         "console/error.html",
         title=i18n.say(NOT_YOURS),
         message=i18n.say(NOT_YOURS_DETAIL),
+    ), 403
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/console/api/")
+
+
+@bp.errorhandler(404)
+def not_found(_error: Exception) -> tuple[str | Response, int]:
+    """Also what an operator gets for a conversation they may not read: the
+    same answer whether it exists or not."""
+    if _is_api():
+        return jsonify(error="not found", status=404), 404
+    return render_template(
+        "console/error.html",
+        title=i18n.say(NOTHING_HERE),
+        message=i18n.say(NOTHING_HERE_DETAIL),
+    ), 404
+
+
+@bp.errorhandler(access.ReasonRequired)
+def ask_reason(error: access.ReasonRequired) -> tuple[str | Response, int]:
+    """A supervisor reads a conversation that never reached people only after
+    writing why (``views.give_reason``); the polled JSON just refuses."""
+    if _is_api():
+        return jsonify(error="reason required", status=403), 403
+    record = error.conversation
+    return render_template(
+        "console/reason.html",
+        public_id=record.public_id,
+        pseudonym=pseudonym(record.key),
+        form=ReasonForm(),
+        minutes=int(access.REASON_LASTS.total_seconds() // 60),
     ), 403

@@ -7,6 +7,7 @@ from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from hotline.console.i18n import lazy
+from hotline.conversations import clean_text
 from hotline.texts import Text
 
 MAX_REPLY_CHARS = 1_600  # Twilio's limit for one SMS, split or not
@@ -21,6 +22,8 @@ TRANSFER_TO = Text("console", "Transfer to")
 CURRENT_PASSWORD = Text("console", "Your current password")
 NEW_PIN = Text("console", "New phone PIN (6 to 10 digits)")
 PIN_AGAIN = Text("console", "The new PIN again")
+REASON = Text("console", "Why do you need to read this conversation?")
+MIN_REASON_CHARS, MAX_REASON_CHARS = 10, 200  # 200: the audit entry's detail
 
 
 class PasswordForm(FlaskForm):
@@ -83,4 +86,24 @@ class PhonePinForm(FlaskForm):
     )
     pin_again = PasswordField(
         lazy(PIN_AGAIN), validators=[DataRequired(), Length(max=32)], id="pin-again"
+    )
+
+
+def _printable(value: str | None) -> str | None:
+    """No control or direction-changing characters in the audit log (nor a
+    NUL, which PostgreSQL refuses), and no surrounding spaces."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
+class ReasonForm(FlaskForm):
+    """A supervisor's reason to read a conversation that never reached people."""
+
+    reason = TextAreaField(
+        lazy(REASON),
+        filters=[_printable],
+        validators=[
+            DataRequired(),
+            Length(min=MIN_REASON_CHARS, max=MAX_REASON_CHARS),
+        ],
+        id="reason-text",
     )

@@ -1,5 +1,6 @@
-"""The queue as one operator sees it: what they can answer first, and which
-conversations nobody on shift can answer ("needs interpreter")."""
+"""The queue as one operator sees it: what they can answer first, which
+conversations nobody on shift can answer ("needs interpreter"), and which
+they may take (and so read while they wait)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class QueueRow:
     pseudonym: str
     mine: bool  # in one of the operator's languages
     needs_interpreter: bool
+    claimable: bool  # the operator may open and take it (``may_claim``)
     waiting: timedelta
 
     @property
@@ -48,6 +50,28 @@ def languages_on_shift(now: datetime | None = None) -> set[str]:
     return {code for operator in operators for code in operator.language_codes}
 
 
+def needs_interpreter(conversation: Conversation, spoken: set[str]) -> bool:
+    return bool(conversation.language) and conversation.language not in spoken
+
+
+def may_claim(
+    operator: Operator, conversation: Conversation, spoken: set[str] | None = None
+) -> bool:
+    """Whether the operator may take this conversation from the queue, and so
+    read it while it waits (whatever its state now: a claim lost to a
+    colleague is told as such). A supervisor, any; an operator, one in their
+    languages, one in an unknown language or in one nobody on shift speaks
+    (whoever takes it finds an interpreter), and an urgent one (whoever is
+    free first: the ready-made replies go out in the person's language)."""
+    if operator.supervises or conversation.handoff_priority == handoff.URGENT:
+        return True
+    if not conversation.language or conversation.language in operator.language_codes:
+        return True
+    if spoken is None:
+        spoken = languages_on_shift()
+    return needs_interpreter(conversation, spoken)
+
+
 def queue_for(operator: Operator) -> list[QueueRow]:
     """The waiting queue: urgent first, always, whatever the language; within
     one priority the operator's own languages first, then waiting time."""
@@ -59,8 +83,8 @@ def queue_for(operator: Operator) -> list[QueueRow]:
             conversation=conversation,
             pseudonym=pseudonym(conversation.key),
             mine=conversation.language in own,
-            needs_interpreter=bool(conversation.language)
-            and conversation.language not in spoken,
+            needs_interpreter=needs_interpreter(conversation, spoken),
+            claimable=may_claim(operator, conversation, spoken),
             waiting=now - (conversation.waiting_since or now),
         )
         for conversation in handoff.waiting_queue()

@@ -13,12 +13,13 @@ from sqlalchemy import exc, select
 from werkzeug.wrappers import Response
 
 from hotline import delivery, handoff, safety, texts
-from hotline.console import access, canned, routing
+from hotline.console import access, canned, reads, routing
 from hotline.console.blueprint import bp
 from hotline.console.forms import (
     ActionForm,
     CannedForm,
     NoteForm,
+    ReasonForm,
     ReplyForm,
     TransferForm,
 )
@@ -64,6 +65,9 @@ ALREADY_CLOSED = Text("console", "This conversation was already closed.")
 CLOSED = Text("console", "Conversation closed.")
 NOT_WITH_PEOPLE = Text("console", "This conversation is not with people any more.")
 BOT_AGAIN = Text("console", "The bot answers this person again.")
+WRITE_A_REASON = Text(
+    "console", "Write your reason in 10 to 200 characters: it goes in the audit log."
+)
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,7 @@ def transcript(conversation: Conversation) -> list[Entry]:
 
 def _my_conversations(operator: Operator) -> list[Conversation]:
     query = select(Conversation).where(Conversation.state == State.WITH_OPERATOR)
-    if not access.is_supervisor(operator):
+    if not operator.supervises:
         query = query.where(Conversation.operator_id == operator.id)
     return list(db.session.scalars(query.order_by(Conversation.last_message_at)))
 
@@ -134,7 +138,7 @@ def _queue_context() -> dict[str, object]:
     return {
         "rows": routing.queue_for(operator),
         "mine": _my_conversations(operator),
-        "supervisor": access.is_supervisor(operator),
+        "supervisor": operator.supervises,
         "pseudonym": pseudonym,
     }
 
@@ -148,12 +152,13 @@ def queue() -> str:
     )
 
 
-@bp.get("/c/<int:conversation_id>")
-def conversation(conversation_id: int) -> str:
-    record = access.conversation_for(conversation_id)
+@bp.get("/c/<public_id>")
+def conversation(public_id: str) -> str:
+    record = access.readable(public_id)
     operator = access.me()
-    handoff.audit(operator, "viewed_transcript", record.id)
-    db.session.commit()
+    entries = transcript(record)
+    notes = sum(entry.kind == "note" for entry in entries)
+    reads.record_read(operator, record, reads.PAGE, len(entries) - notes, notes)
     language = _language(record)
     canned_form = CannedForm()
     canned_form.context.choices = canned.choices(language)
@@ -166,14 +171,13 @@ def conversation(conversation_id: int) -> str:
             .order_by(Operator.display_name)
         )
     ]
-    entries = transcript(record)
     return render_template(
         "console/conversation.html",
         conversation=record,
         pseudonym=pseudonym(record.key),
         entries=entries,
         latest=max((e.message_id or 0 for e in entries), default=0),
-        owner=record.operator_id == operator.id,
+        owner=access.holds(operator, record),
         manager=access.can_manage(operator, record),
         names=_operator_names(),
         action_form=ActionForm(),
@@ -184,19 +188,21 @@ def conversation(conversation_id: int) -> str:
     )
 
 
-def _back(conversation_id: int) -> Response:
-    return redirect(url_for("console.conversation", conversation_id=conversation_id))
+def _back(public_id: str) -> Response:
+    return redirect(url_for("console.conversation", public_id=public_id))
 
 
-@bp.post("/c/<int:conversation_id>/claim")
-def claim(conversation_id: int) -> Response:
-    """Of two operators claiming at once, one wins; the other is told who."""
-    record = db.session.get(Conversation, conversation_id)
-    if record is None:
+@bp.post("/c/<public_id>/claim")
+def claim(public_id: str) -> Response:
+    """Of two operators claiming at once, one wins; the other is told who.
+    Only a conversation that reached people and that the operator may take
+    (``routing.may_claim``): any other is a 404, as if it did not exist."""
+    record = access.find(public_id)
+    if not (routing.may_claim(access.me(), record) and access.reached_people(record)):
         abort(404)
     if handoff.claim(record.id, access.me()):
         flash(say(YOURS_NOW), "info")
-        return _back(record.id)
+        return _back(record.public_id)
     db.session.refresh(record)
     if record.state == State.WITH_OPERATOR and record.operator is not None:
         flash(say(TAKEN_FIRST, name=record.operator.display_name), "error")
@@ -205,10 +211,10 @@ def claim(conversation_id: int) -> Response:
     return redirect(url_for("console.queue"))
 
 
-def _owned_and_open(conversation_id: int) -> Conversation | None:
+def _owned_and_open(public_id: str) -> Conversation | None:
     """The conversation if the operator may write to the person now; else a
     message says why and None."""
-    record = access.conversation_for(conversation_id)
+    record = access.readable(public_id)
     if record.operator_id != access.me().id:
         abort(403)
     if record.state != State.WITH_OPERATOR:
@@ -265,39 +271,39 @@ def _send(record: Conversation, text: str) -> Message:
     return message
 
 
-@bp.post("/c/<int:conversation_id>/reply")
-def reply(conversation_id: int) -> Response:
+@bp.post("/c/<public_id>/reply")
+def reply(public_id: str) -> Response:
     form = ReplyForm()
-    record = _owned_and_open(conversation_id)
+    record = _owned_and_open(public_id)
     if record is None:
-        return _back(conversation_id)
+        return _back(public_id)
     if not form.validate():
         flash(say(REPLY_TOO_LONG), "error")
-        return _back(record.id)
+        return _back(record.public_id)
     _send(record, form.text.data or "")
-    return _back(record.id)
+    return _back(record.public_id)
 
 
-@bp.post("/c/<int:conversation_id>/canned")
-def send_canned(conversation_id: int) -> Response:
+@bp.post("/c/<public_id>/canned")
+def send_canned(public_id: str) -> Response:
     form = CannedForm()
-    record = _owned_and_open(conversation_id)
+    record = _owned_and_open(public_id)
     if record is None:
-        return _back(conversation_id)
+        return _back(public_id)
     text = canned.BY_CONTEXT.get(form.context.data or "")
     if text is None:
         flash(say(CHOOSE_CANNED), "error")
-        return _back(record.id)
+        return _back(record.public_id)
     _send(record, text(_language(record)))
-    return _back(record.id)
+    return _back(record.public_id)
 
 
-@bp.post("/c/<int:conversation_id>/m/<int:message_id>/retry")
-def retry(conversation_id: int, message_id: int) -> Response:
+@bp.post("/c/<public_id>/m/<int:message_id>/retry")
+def retry(public_id: str, message_id: int) -> Response:
     """Send a failed reply again (the owner, while the conversation is open)."""
-    record = _owned_and_open(conversation_id)
+    record = _owned_and_open(public_id)
     if record is None:
-        return _back(conversation_id)
+        return _back(public_id)
     message = db.session.get(Message, message_id)
     if (
         message is None
@@ -305,70 +311,70 @@ def retry(conversation_id: int, message_id: int) -> Response:
         or message.status != MessageStatus.FAILED
     ):
         flash(say(ONLY_FAILED), "error")
-        return _back(record.id)
+        return _back(record.public_id)
     handoff.audit(access.me(), "resent", record.id)
     db.session.commit()
     deliver(message)
-    return _back(record.id)
+    return _back(record.public_id)
 
 
-def _managed(conversation_id: int) -> Conversation:
-    record = access.conversation_for(conversation_id)
+def _managed(public_id: str) -> Conversation:
+    record = access.readable(public_id)
     if not access.can_manage(access.me(), record):
         abort(403)
     return record
 
 
-@bp.post("/c/<int:conversation_id>/note")
-def note(conversation_id: int) -> Response:
-    record = _managed(conversation_id)
+@bp.post("/c/<public_id>/note")
+def note(public_id: str) -> Response:
+    record = _managed(public_id)
     form = NoteForm()
     if not form.validate():
         flash(say(NOTE_TOO_LONG), "error")
-        return _back(record.id)
+        return _back(record.public_id)
     operator = access.me()
     db.session.add(
         Note(conversation_id=record.id, operator_id=operator.id, text=form.text.data)
     )
     handoff.audit(operator, "noted", record.id)
     db.session.commit()
-    return _back(record.id)
+    return _back(record.public_id)
 
 
-@bp.post("/c/<int:conversation_id>/transfer")
-def transfer(conversation_id: int) -> Response:
-    record = _managed(conversation_id)
+@bp.post("/c/<public_id>/transfer")
+def transfer(public_id: str) -> Response:
+    record = _managed(public_id)
     form = TransferForm()
     target = db.session.get(Operator, form.operator_id.data or 0)
     if record.state != State.WITH_OPERATOR:
         flash(say(NOT_TRANSFERABLE), "error")
-        return _back(record.id)
+        return _back(record.public_id)
     if target is None or not target.active or target.id == record.operator_id:
         flash(say(CHOOSE_OPERATOR), "error")
-        return _back(record.id)
+        return _back(record.public_id)
     handoff.transfer(record, target, access.me())
     flash(say(TRANSFERRED, name=target.display_name), "info")
     return redirect(url_for("console.queue"))
 
 
-@bp.post("/c/<int:conversation_id>/close")
-def close(conversation_id: int) -> Response:
-    record = _managed(conversation_id)
+@bp.post("/c/<public_id>/close")
+def close(public_id: str) -> Response:
+    record = _managed(public_id)
     if record.state == State.CLOSED:
         flash(say(ALREADY_CLOSED), "error")
-        return _back(record.id)
+        return _back(record.public_id)
     safety.cancel_held(record)
     handoff.close(record, access.me())
     flash(say(CLOSED), "info")
     return redirect(url_for("console.queue"))
 
 
-@bp.post("/c/<int:conversation_id>/return")
-def return_to_bot(conversation_id: int) -> Response:
-    record = _managed(conversation_id)
+@bp.post("/c/<public_id>/return")
+def return_to_bot(public_id: str) -> Response:
+    record = _managed(public_id)
     if not handoff.is_with_people(record):
         flash(say(NOT_WITH_PEOPLE), "error")
-        return _back(record.id)
+        return _back(record.public_id)
     # Queued and handed to delivery before the hand-back forgets the number.
     _send(record, texts.BACK_TO_BOT(_language(record)))
     safety.cancel_held(record)
@@ -377,16 +383,41 @@ def return_to_bot(conversation_id: int) -> Response:
     return redirect(url_for("console.queue"))
 
 
+@bp.post("/c/<public_id>/reason")
+def give_reason(public_id: str) -> Response:
+    """A supervisor's written reason to read a conversation that never reached
+    people (asked by ``blueprint.ask_reason``); operators have none to give."""
+    record = access.find(public_id)
+    operator = access.me()
+    if not operator.supervises:
+        abort(404)
+    form = ReasonForm()
+    if not form.validate():
+        flash(say(WRITE_A_REASON), "error")
+        raise access.ReasonRequired(record)
+    access.give_reason(operator, record, form.reason.data or "")
+    return _back(record.public_id)
+
+
 @bp.get("/audit")
 def audit_log() -> str:
     access.require_supervisor()
     entries = db.session.scalars(
         select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE)
     ).all()
+    named = {entry.conversation_id for entry in entries} - {None}
+    conversations = {
+        record.id: record
+        for record in db.session.scalars(
+            select(Conversation).where(Conversation.id.in_(named))
+        )
+    }
     return render_template(
         "console/audit.html",
         entries=entries,
         names=_operator_names(),
+        conversations=conversations,
+        pseudonym=pseudonym,
     )
 
 
@@ -400,12 +431,12 @@ def updates() -> Response:
         "latest": _latest_message_id(),
         "queue_html": render_template("console/_queue.html", **_queue_context()),
     }
-    conversation_id = request.args.get("conversation", type=int)
-    if conversation_id is not None:
-        record = access.conversation_for(conversation_id)
+    public_id = request.args.get("conversation")
+    if public_id is not None:
+        record = access.readable(public_id)
         names = _operator_names()
         payload["state"] = record.state
-        payload["messages"] = [
+        messages = payload["messages"] = [
             {
                 "id": entry.message_id,
                 "kind": entry.kind,
@@ -424,4 +455,6 @@ def updates() -> Response:
                 )
             )
         ]
+        if messages:
+            reads.record_read(access.me(), record, reads.UPDATES, len(messages))
     return jsonify(payload)

@@ -47,13 +47,15 @@
     if (queue) { after = data.latest; }
   }
 
-  // The person deleted the conversation (the widget's "delete"): say so, and
-  // take the transcript off the screen too.
-  function deleted() {
+  // The conversation is no longer this operator's to read (closed, handed
+  // on, a supervisor's reason expired) or the person deleted it (the widget's
+  // "delete"): the server does not say which. Say so, and take the
+  // transcript off the screen too.
+  function gone() {
     var notice = document.createElement("p");
     notice.className = "flash flash-error";
     notice.setAttribute("role", "alert");
-    notice.textContent = holder.dataset.deleted;
+    notice.textContent = holder.dataset.gone;
     transcript.replaceWith(notice);
   }
 
@@ -63,7 +65,7 @@
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
         if (response.status === 401) { window.location = holder.dataset.login; throw new Error("login"); }
-        if (response.status === 404 && transcript) { deleted(); throw new Error("gone"); }
+        if ((response.status === 404 || response.status === 403) && transcript) { gone(); throw new Error("gone"); }
         if (!response.ok) { throw new Error(String(response.status)); }
         return response.json();
       })

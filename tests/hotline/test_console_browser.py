@@ -8,8 +8,10 @@ from __future__ import annotations
 from browser import Page, expect, screenshot  # skips without Chromium
 from fake_twilio import FakeTwilio
 from flask import Flask
+from sqlalchemy import select
 
 from bot.catalogs import translate
+from hotline import handoff
 from hotline.console import canned
 from hotline.extensions import db
 from hotline.measure_console import hand_off, log_in, new_operator
@@ -23,22 +25,34 @@ PHONE_NUMBER = "+15005550006"
 LIVE = 10_000  # ms: several of the page's poll periods
 # The console speaks the operators' first language (es); English until translated.
 WITH_OPERATOR = translate("console", "with an operator", "en")  # operators read English
+GONE = translate(
+    "console",
+    "This conversation is no longer open to you: it was closed, handed on or "
+    "deleted. Nothing more of it is shown.",
+    "en",
+)
 HORIZONTAL_SCROLL = (
     "document.documentElement.scrollWidth > document.documentElement.clientWidth"
 )
 
 
-def pseudonym_of(app: Flask, conversation_id: int) -> str:
+def stored(public_id: str) -> Conversation:
+    return db.session.scalars(
+        select(Conversation).where(Conversation.public_id == public_id)
+    ).one()
+
+
+def pseudonym_of(app: Flask, public_id: str) -> str:
     with app.app_context():
-        return pseudonym(db.session.get(Conversation, conversation_id).key)
+        return pseudonym(stored(public_id).key)
 
 
-def person_writes(app: Flask, conversation_id: int, text: str) -> None:
+def person_writes(app: Flask, public_id: str, text: str) -> None:
     """A message that reached the console (as ``conversations.handle`` keeps it)."""
     with app.app_context():
         db.session.add(
             Message(
-                conversation_id=conversation_id,
+                conversation=stored(public_id),
                 direction="in",
                 text=text,
                 status=MessageStatus.FOR_PERSON,
@@ -47,12 +61,12 @@ def person_writes(app: Flask, conversation_id: int, text: str) -> None:
         db.session.commit()
 
 
-def row(page: Page, conversation_id: int):
-    return page.locator(f'tr[data-conversation="{conversation_id}"]')
+def row(page: Page, public_id: str):
+    return page.locator(f'tr[data-conversation="{public_id}"]')
 
 
-def claim(page: Page, base: str, conversation_id: int) -> None:
-    page.goto(f"{base}/console/c/{conversation_id}")
+def claim(page: Page, base: str, public_id: str) -> None:
+    page.goto(f"{base}/console/c/{public_id}")
     page.get_by_role("button", name="Claim this conversation").click()
     expect(page.locator("#state")).to_have_text(WITH_OPERATOR)
 
@@ -210,3 +224,21 @@ def test_html_in_messages_and_names_is_shown_as_text(
     )
     expect(page.locator("main script, main img, header img")).to_have_count(0)
     assert page.evaluate("typeof window.injected") == "undefined"
+
+
+def test_a_conversation_closed_elsewhere_leaves_the_open_page(
+    live_app: Flask, live_url: str, page: Page
+) -> None:
+    """Closed by someone else (a supervisor, the line) while the operator has
+    it open: the page's next poll is refused, and the transcript goes."""
+    account = new_operator(live_app, "eva")
+    conversation = hand_off(live_app, Channel.WEBCHAT, "session-c", "es")
+    person_writes(live_app, conversation, "hola, sigo aquí")
+    log_in(page, live_url, account)
+    claim(page, live_url, conversation)
+    expect(page.locator("#transcript .entry-person")).to_have_count(1)
+    with live_app.app_context():
+        handoff.close(stored(conversation), None)
+    expect(page.get_by_role("alert")).to_have_text(GONE, timeout=LIVE)
+    expect(page.locator("#transcript")).to_have_count(0)
+    assert "sigo aquí" not in page.content()

@@ -14,7 +14,7 @@ from conftest import make_app
 from fake_twilio import FakeTwilio
 from flask import Flask
 from sqlalchemy import event, select
-from test_console import Person, claimed_by, stored
+from test_console import Person, at, claimed_by, stored
 
 from hotline import delivery
 from hotline.extensions import db
@@ -49,7 +49,7 @@ def line(tmp_path: Path, fake_twilio: FakeTwilio) -> Flask:
 
 
 def page(person: Person, conversation_id: int) -> str:
-    return person.client.get(f"/console/c/{conversation_id}").get_data(as_text=True)
+    return person.client.get(at(person.app, conversation_id)).get_data(as_text=True)
 
 
 def errors(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -62,7 +62,7 @@ def test_a_reply_twilio_refuses_is_kept_and_shown_as_failed(
     ana = Person(line, "ana").log_in()
     conversation_id = claimed_by(line, ana)
     fake_twilio.answers.append((400, {"code": 21610, "message": "unsubscribed"}))
-    response = ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola"})
+    response = ana.post(at(line, conversation_id, "reply"), {"text": "Hola"})
     assert response.status_code == 302
     [reply] = stored(line, Message, Message.direction == "out")
     assert (reply.text, reply.status) == ("Hola", MessageStatus.FAILED)
@@ -89,9 +89,9 @@ def test_a_bug_in_delivery_is_not_swallowed(
         raise TypeError("a bug in composing the SMS")
 
     monkeypatch.setattr(delivery, "compose", broken)
-    response = ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola"})
+    response = ana.post(at(line, conversation_id, "reply"), {"text": "Hola"})
     assert response.status_code == 500
-    assert errors(caplog) == [f"unexpected error on /console/c/{conversation_id}/reply"]
+    assert errors(caplog) == [f"unexpected error on {at(line, conversation_id)}/reply"]
     [reply] = stored(line, Message, Message.direction == "out")
     assert (reply.text, reply.status) == ("Hola", MessageStatus.QUEUED)
 
@@ -121,7 +121,7 @@ def test_a_database_failing_mid_delivery_leaves_the_console_working(
     with line.app_context():
         event.listen(db.engine, "rollback", let_go)
     try:
-        response = ana.post(f"/console/c/{conversation_id}/return")
+        response = ana.post(at(line, conversation_id, "return"))
     finally:
         let_go()
     assert response.status_code == 302, response.get_data(as_text=True)[:200]

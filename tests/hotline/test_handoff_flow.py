@@ -50,7 +50,7 @@ def take_over(app: Flask, conversation: Conversation) -> Person:
     queue = ana.client.get("/console/").get_data(as_text=True)
     assert pseudonym(conversation.key) in queue
     assert SENDER not in queue and SENDER[2:] not in queue
-    ana.post(f"/console/c/{conversation.id}/claim")
+    ana.post(f"/console/c/{conversation.public_id}/claim")
     assert the_conversation(app, conversation.channel).state == State.WITH_OPERATOR
     return ana
 
@@ -66,7 +66,8 @@ def test_sms_person_is_helped_by_an_operator_then_by_the_bot_again(
 
     ana = take_over(line, conversation)
     ana.post(
-        f"/console/c/{conversation.id}/reply", {"text": "Hi, I am Ana. Are you safe?"}
+        f"/console/c/{conversation.public_id}/reply",
+        {"text": "Hi, I am Ana. Are you safe?"},
     )
     [sent] = fake_twilio.received
     assert (sent["form"]["To"], sent["form"]["From"]) == (SENDER, LINE_NUMBER)
@@ -76,10 +77,10 @@ def test_sms_person_is_helped_by_an_operator_then_by_the_bot_again(
     assert (
         message_bodies(person.sms("yes, I am at a friend's house", sender=SENDER)) == []
     )
-    page = ana.client.get(f"/console/c/{conversation.id}").get_data(as_text=True)
+    page = ana.client.get(f"/console/c/{conversation.public_id}").get_data(as_text=True)
     assert "yes, I am at a friend&#39;s house" in page
 
-    ana.post(f"/console/c/{conversation.id}/return")
+    ana.post(f"/console/c/{conversation.public_id}/return")
     assert fake_twilio.received[-1]["form"]["Body"] == texts.BACK_TO_BOT("en")
     assert the_conversation(line, "sms").contact is None  # the number is forgotten
 
@@ -102,7 +103,7 @@ def test_web_chat_visitor_gets_the_operators_reply_in_the_widget(line: Flask) ->
     conversation = the_conversation(line, "webchat")
 
     ana = take_over(line, conversation)
-    ana.post(f"/console/c/{conversation.id}/reply", {"text": "Hola, soy Ana."})
+    ana.post(f"/console/c/{conversation.public_id}/reply", {"text": "Hola, soy Ana."})
     fetched = client.post(
         "/webchat/api/v1/replies", json={"session_id": session_id, "after": 0}
     ).json
@@ -110,7 +111,7 @@ def test_web_chat_visitor_gets_the_operators_reply_in_the_widget(line: Flask) ->
         ("Hola, soy Ana.", "operator")
     ]
 
-    ana.post(f"/console/c/{conversation.id}/close")
+    ana.post(f"/console/c/{conversation.public_id}/close")
     with line.app_context():
         closed = db.session.get(Conversation, conversation.id)
         assert closed.state == State.CLOSED

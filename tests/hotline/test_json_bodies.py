@@ -30,7 +30,7 @@ from werkzeug.test import TestResponse
 
 from bot.languages import SUPPORTED_LANGUAGES
 from hotline.extensions import db
-from hotline.models import Message, MessageStatus, Note
+from hotline.models import Conversation, Message, MessageStatus, Note
 from hotline.safe_json import MAX_DEPTH
 
 API = "/webchat/api/v1"
@@ -257,12 +257,15 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Console:
         )
         db.session.add(reply)
         db.session.commit()
-        ids = {"conversation_id": conversation_id, "message_id": reply.id}
+        public_id = db.session.get(Conversation, conversation_id).public_id
+        ids = {"public_id": public_id, "message_id": reply.id}
     routes = []
     for rule in app.url_map.iter_rules():
         methods = (rule.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}
         if rule.endpoint.startswith("console.") and methods:
-            path = re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), rule.rule)
+            path = re.sub(
+                r"<(?:int:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule.rule
+            )
             routes += [(method, path) for method in sorted(methods)]
     return Console(ana, ana.token("/console/"), routes)
 
@@ -277,7 +280,7 @@ def send_json(
 def test_the_console_routes_that_take_a_body_are_all_here(console: Console) -> None:
     paths = {path.rsplit("/", 1)[-1] for _, path in console.routes}
     assert {"login", "code", "logout", "claim", "reply", "canned", "retry"} <= paths
-    assert {"note", "transfer", "close", "return"} <= paths
+    assert {"note", "transfer", "close", "return", "reason"} <= paths
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from conftest import Twilio, make_app, message_bodies
 from cryptography.fernet import Fernet
 from fake_twilio import FakeTwilio
 from flask import Flask
-from test_console import Person, claimed_by, incoming, stored
+from test_console import Person, at, claimed_by, incoming, stored
 
 from bot.languages import SUPPORTED_LANGUAGES
 from hotline import texts
@@ -37,7 +37,7 @@ def reply_after_a_pause(app: Flask, minutes: int = 120) -> tuple[Person, int]:
     ana = Person(app, "ana").log_in()
     conversation_id = claimed_by(app, ana, SENDER)
     incoming(app, conversation_id, "hola, necesito ayuda", minutes_ago=minutes)
-    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
+    ana.post(at(ana.app, conversation_id, "reply"), {"text": "Hola, soy Ana"})
     return ana, conversation_id
 
 
@@ -56,7 +56,7 @@ def test_after_an_hour_the_person_is_asked_first_and_yes_releases_the_reply(
     line: Flask, fake_twilio: FakeTwilio
 ) -> None:
     ana, conversation_id = reply_after_a_pause(line, minutes=90)
-    ana.post(f"/console/c/{conversation_id}/reply", {"text": "¿Sigues ahí?"})
+    ana.post(at(ana.app, conversation_id, "reply"), {"text": "¿Sigues ahí?"})
     # One neutral question, with the safe word; nothing of Ana's yet.
     safe_word = texts.SAFE_WORD("es")
     assert sent_bodies(fake_twilio) == [texts.SAFETY_CHECK("es", safe_word=safe_word)]
@@ -81,7 +81,7 @@ def test_closing_cancels_what_waited_for_a_yes(
     line: Flask, fake_twilio: FakeTwilio
 ) -> None:
     ana, conversation_id = reply_after_a_pause(line)
-    ana.post(f"/console/c/{conversation_id}/close")
+    ana.post(at(ana.app, conversation_id, "close"))
     assert stored(line, Message, Message.status == MessageStatus.AWAITING_SAFE) == []
     [cancelled] = stored(line, Message, Message.status == MessageStatus.CANCELLED)
     assert cancelled.text == "Hola, soy Ana"
@@ -105,10 +105,10 @@ def test_after_hours_the_first_reply_waits_then_the_conversation_goes_on(
     ana = Person(app, "ana").log_in()
     conversation_id = claimed_by(app, ana, SENDER)
     incoming(app, conversation_id, "hola", minutes_ago=10)
-    ana.post(f"/console/c/{conversation_id}/reply", {"text": "Hola, soy Ana"})
+    ana.post(at(ana.app, conversation_id, "reply"), {"text": "Hola, soy Ana"})
     assert len(fake_twilio.received) == 1  # the question
     Twilio(app.test_client()).sms("si", sender=SENDER)
-    ana.post(f"/console/c/{conversation_id}/reply", {"text": "¿Dónde estás?"})
+    ana.post(at(ana.app, conversation_id, "reply"), {"text": "¿Dónde estás?"})
     assert sent_bodies(fake_twilio)[1:] == ["Hola, soy Ana", "¿Dónde estás?"]
 
 
@@ -140,7 +140,7 @@ def test_an_answer_that_is_not_yes_keeps_the_reply_held(
     held = stored(line, Message, Message.status == MessageStatus.AWAITING_SAFE)
     assert [m.text for m in held] == ["Hola, soy Ana"]
     # The person's words reach Ana, who decides what to do.
-    page = ana.client.get(f"/console/c/{conversation_id}").get_data(as_text=True)
+    page = ana.client.get(at(ana.app, conversation_id)).get_data(as_text=True)
     assert "ahora no, él está aquí" in page
 
 
@@ -158,7 +158,7 @@ def test_the_safe_word_stops_everything_at_once_and_is_not_answered(
     assert conversation.state == State.CLOSED
     assert conversation.contact is None
     # Nothing more can be sent: the operator is told it was not sent.
-    ana.post(f"/console/c/{conversation_id}/reply", {"text": "¿Hola?"})
+    ana.post(at(ana.app, conversation_id, "reply"), {"text": "¿Hola?"})
     assert len(fake_twilio.received) == 1
     # Writing again later starts afresh with the bot.
     Twilio(line.test_client()).sms("hola otra vez", sender=SENDER)

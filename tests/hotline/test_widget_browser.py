@@ -41,7 +41,12 @@ WCAG_AA = {
 }
 
 EXIT_URL = "https://www.wikipedia.org/"  # the demo page's quick-exit destination
-CONVERSATION_DELETED = "The person deleted this conversation. Nothing of it is kept."
+# What an open console says when the conversation leaves it (deleted, closed,
+# handed on: the console does not tell which).
+CONVERSATION_GONE = (
+    "This conversation is no longer open to you: it was closed, handed on or "
+    "deleted. Nothing more of it is shown."
+)
 STORE = "aliada-chat"  # the widget's sessionStorage key
 RIGHTS = {
     "en": "what are my rights here",
@@ -246,7 +251,8 @@ def test_an_operators_reply_appears_once_while_the_chat_is_open(
         ).one()
     ana = take_over(chat_app, conversation)
     ana.post(
-        f"/console/c/{conversation.id}/reply", {"text": "Hi, I am Ana. Are you safe?"}
+        f"/console/c/{conversation.public_id}/reply",
+        {"text": "Hi, I am Ana. Are you safe?"},
     )
 
     reply = page.locator(".message.operator")
@@ -268,7 +274,9 @@ def test_an_operators_reply_to_a_closed_chat_is_flagged_on_the_button(
     with chat_app.app_context():
         conversation = db.session.scalars(select(Conversation)).one()
     ana = take_over(chat_app, conversation)
-    ana.post(f"/console/c/{conversation.id}/reply", {"text": "Hello, this is Ana."})
+    ana.post(
+        f"/console/c/{conversation.public_id}/reply", {"text": "Hello, this is Ana."}
+    )
     expect(page.locator(".launcher .dot")).to_be_visible(timeout=30_000)
     page.locator(".launcher").click()
     expect(page.locator(".message.operator")).to_contain_text("Hello, this is Ana.")
@@ -490,17 +498,17 @@ def test_an_operator_watching_a_deleted_conversation_is_told_and_sees_nothing(
     open_chat(page, f"{chat_url}/?lang=en")
     ask(page, "i want to talk to a real person")
     with chat_app.app_context():
-        conversation_id = db.session.scalars(select(Conversation.id)).one()
+        public_id = db.session.scalars(select(Conversation.public_id)).one()
     console = chromium.new_context().new_page()
     try:
         log_in(console, chat_url, new_operator(chat_app, "dora"))
-        console.goto(f"{chat_url}/console/c/{conversation_id}")
+        console.goto(f"{chat_url}/console/c/{public_id}")
         expect(console.locator("#transcript")).to_contain_text("real person")
 
         page.get_by_role("button", name=labels("en")["delete"]).click()
         page.get_by_role("button", name=labels("en")["delete_yes"], exact=True).click()
         expect(console.get_by_role("alert")).to_have_text(
-            translate("console", CONVERSATION_DELETED, "en")
+            translate("console", CONVERSATION_GONE, "en")
         )
         expect(console.locator("#transcript")).to_have_count(0)
         expect(console.get_by_text("real person")).to_have_count(0)

@@ -15,7 +15,7 @@ from alembic import op
 from hotline import sealing
 
 revision = "0008_sealed_totp_secrets"
-down_revision = "0006_operator_line_factors"
+down_revision = "0007_conversation_public_id"
 branch_labels = None
 depends_on = None
 
