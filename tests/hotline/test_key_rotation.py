@@ -16,7 +16,7 @@ from fake_twilio import FakeTwilio
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
-from test_console import PASSWORD, Person, claimed_by, waiting
+from test_console import PASSWORD, Person, at, claimed_by, waiting
 
 from hotline import MIGRATIONS, create_app, handoff, key_rotation, sealing
 from hotline.extensions import db
@@ -64,7 +64,7 @@ def opens_with(key: str, sealed: bytes) -> bool:
 def reply_reaches(person: Person, conversation_id: int, number: str, fake) -> bool:
     before = len(fake.received)
     text_ = f"reply {before}"
-    person.post(f"/console/c/{conversation_id}/reply", {"text": text_})
+    person.post(at(person.app, conversation_id, "reply"), {"text": text_})
     return any(
         r["form"].get("To") == number and r["form"].get("Body") == text_
         for r in fake.received[before:]
