@@ -89,6 +89,10 @@ OPERATOR_LOCKED = Text(
     "hotline_voice_operator_locked",
     "This account is locked after too many failed attempts. Ask a supervisor. Goodbye.",
 )
+OPERATOR_TOO_MANY_CALLS = Text(
+    "hotline_voice_operator_too_many_calls",
+    "Too many calls to this line from your number. Try again later. Goodbye.",
+)
 OPERATOR_NO_CALLS = Text(
     "hotline_voice_operator_no_calls",
     "Nobody is waiting on the phone in your languages. Goodbye.",
