@@ -114,7 +114,7 @@ def current_conversation(session_id: str) -> Conversation | None:
     conversation = conversations.find(Channel.WEBCHAT, session_id)
     last = _last_message_at(conversation) if conversation is not None else None
     idle = timedelta(minutes=current_app.config["WEBCHAT_SESSION_IDLE_MINUTES"])
-    if utcnow() - max(issued, last or issued) > idle:
+    if utcnow() - (last or issued) > idle:
         metrics.REJECTED.labels("webchat", "session_ended").inc()
         raise SessionEnded()
     return conversation
