@@ -247,7 +247,7 @@ def retry_after_seconds() -> int:
     current = limiter.current_limit
     if current is None:
         return 60
-    return max(1, math.ceil(current.reset_at - time.time()))
+    return max(1, math.ceil(current.window.reset_time - time.time()))
 
 
 def _answer_refusals(app: Flask) -> None:
