@@ -2,8 +2,9 @@
 Rasa and action server: each core language picked and answered in it, quick
 exit without a trace, operator replies, keyboard-only use, roles and labels,
 contrast, a 320 px phone with large text, network drops without lost or doubled
-messages, deleting a conversation, and the snippet pasted into a plain page on
-another site. Screenshots go to ``.artifacts/screenshots/``."""
+messages, a busy line (429) and an ended session without a lost message,
+deleting a conversation, and the snippet pasted into a plain page on another
+site. Screenshots go to ``.artifacts/screenshots/``."""
 
 from __future__ import annotations
 
