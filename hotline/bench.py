@@ -71,9 +71,9 @@ RATE_LIMIT_PER_MINUTE = 12
 LIMITED_HINT = (
     "error: the line's request limits refused the benchmark (HTTP 429): it "
     "sends from one address what many people would. Start the line with "
-    "roomier limits, e.g. WEBCHAT_SESSIONS_PER_CLIENT='10000 per minute' "
-    "WEBCHAT_SESSIONS_GLOBAL='10000 per minute' "
-    "WEBCHAT_MESSAGES_PER_CLIENT='10000 per minute' make run"
+    "roomier limits, e.g. WEBCHAT_SESSIONS_PER_CLIENT=10000/minute "
+    "WEBCHAT_SESSIONS_GLOBAL=10000/minute "
+    "WEBCHAT_MESSAGES_PER_CLIENT=10000/minute make run"
 )
 
 # What people write, in order: greeting, a need, the country the bot asks for,

@@ -99,7 +99,7 @@ RULES: tuple[Rule, ...] = (
     # A person starts one conversation; reloading or deleting starts another.
     Rule(
         "WEBCHAT_SESSIONS_PER_CLIENT",
-        "5 per minute;30 per hour",
+        "5/minute,30/hour",
         client,
         (_WEBCHAT + "create_session",),
         "webchat",
@@ -108,7 +108,7 @@ RULES: tuple[Rule, ...] = (
     # many addresses cannot crowd out the conversations already going on.
     Rule(
         "WEBCHAT_SESSIONS_GLOBAL",
-        "60 per minute",
+        "60/minute",
         everyone,
         (_WEBCHAT + "create_session",),
         "webchat",
@@ -117,7 +117,7 @@ RULES: tuple[Rule, ...] = (
     # several people behind one network stay well under it.
     Rule(
         "WEBCHAT_MESSAGES_PER_CLIENT",
-        "30 per minute",
+        "30/minute",
         client,
         (_WEBCHAT + "post_message", _WEBCHAT + "delete_session"),
         "webchat",
@@ -126,7 +126,7 @@ RULES: tuple[Rule, ...] = (
     # minute), every 15 s otherwise: room for a few open chats per address.
     Rule(
         "WEBCHAT_POLLS_PER_CLIENT",
-        "120 per minute",
+        "120/minute",
         client,
         (_WEBCHAT + "fetch_replies",),
         "webchat",
@@ -135,7 +135,7 @@ RULES: tuple[Rule, ...] = (
     # counts per account); a team logging in at shift change fits.
     Rule(
         "CONSOLE_LOGINS_PER_CLIENT",
-        "30 per minute;200 per hour",
+        "30/minute,200/hour",
         client,
         ("console.login", "console.code"),
         "console",
@@ -145,7 +145,7 @@ RULES: tuple[Rule, ...] = (
     # calls once per caller they answer); refused already at the greeting.
     Rule(
         "OPERATOR_LINE_PER_NUMBER",
-        "10 per hour",
+        "10/hour",
         calling_number,
         ("voice.operator_code",),
         "operator_line",
@@ -180,8 +180,8 @@ def check_settings(config: dict[str, Any]) -> None:
             parsed = []
         if not parsed:
             raise LimitsConfigurationError(
-                f"{rule.setting}={value!r} is not a limit such as '30 per minute' "
-                "or '5 per minute;30 per hour'"
+                f"{rule.setting}={value!r} is not a limit such as '30/minute' or "
+                "'5/minute,30/hour'"
             )
 
 

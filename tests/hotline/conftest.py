@@ -41,7 +41,7 @@ MODEL = ROOT / "models" / "aliada.tar.gz"
 SESSIONS = "/webchat/api/v1/sessions"
 # Every request limit far above what a test sends: only the tests about limits
 # meet one (they set their own).
-ROOMY_LIMITS = {rule.setting: "100000 per minute" for rule in limits.RULES}
+ROOMY_LIMITS = {rule.setting: "100000/minute" for rule in limits.RULES}
 
 
 def start_bot_stack(folder: Path) -> Stack:
