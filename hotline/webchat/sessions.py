@@ -25,7 +25,7 @@ import secrets
 import time
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy import func, select
 from werkzeug.exceptions import Gone, NotFound
 
@@ -109,12 +109,12 @@ def current_conversation(session_id: str) -> Conversation | None:
     (410)."""
     issued = issued_at(session_id)
     if issued is None:
-        metrics.REJECTED.labels("webchat", "unknown_session").inc()
+        metrics.REJECTED.labels(request.path, "unknown_session").inc()
         raise UnknownSession()
     conversation = conversations.find(Channel.WEBCHAT, session_id)
     last = _last_message_at(conversation) if conversation is not None else None
     idle = timedelta(minutes=current_app.config["WEBCHAT_SESSION_IDLE_MINUTES"])
     if utcnow() - (last or issued) > idle:
-        metrics.REJECTED.labels("webchat", "session_ended").inc()
+        metrics.REJECTED.labels(request.path, "session_ended").inc()
         raise SessionEnded()
     return conversation
