@@ -137,12 +137,14 @@ def test_a_made_up_session_id_is_refused_and_nothing_is_kept(
     check, or one of the line's own with a character changed."""
     issued = new_session(client)
     changed = issued[:-1] + ("A" if issued[-1] != "A" else "B")
+    before = rejected(MESSAGES, "unknown_session")
     for made_up in ("S" * 43, secrets.token_urlsafe(32), changed, issued + "A"):
         answer = send(client, made_up, "hola")
         assert answer.status_code == 404, made_up
         assert "POST /webchat/api/v1/sessions" in answer.json["error"]
         assert client.post(REPLIES, json={"session_id": made_up}).status_code == 404
     assert conversations_stored(app) == 0
+    assert rejected(MESSAGES, "unknown_session") - before == 4
     assert send(client, issued, "hola").status_code == 200
 
 
