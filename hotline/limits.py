@@ -220,21 +220,18 @@ def _apply(app: Flask, limiter: Limiter, rule: Rule) -> None:
     def allowance() -> str:
         return str(current_app.config[rule.setting])
 
-    counting = limiter.shared_limit(
-        allowance,
-        scope=rule.setting,
-        key_func=rule.counted_by,
-        methods=list(rule.methods) if rule.methods else None,
-        exempt_when=rule.exempt_when,
-    )
-    checking = limiter.shared_limit(
-        allowance,
-        scope=rule.setting,
-        key_func=rule.counted_by,
-        methods=list(rule.methods) if rule.methods else None,
-        exempt_when=rule.exempt_when,
-        deduct_when=lambda _response: False,
-    )
+    def shared(**extra: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return limiter.shared_limit(
+            allowance,
+            scope=rule.setting,
+            key_func=rule.counted_by,
+            methods=list(rule.methods) if rule.methods else None,
+            exempt_when=rule.exempt_when,
+            **extra,
+        )
+
+    counting = shared()
+    checking = shared(deduct_when=lambda _response: False)  # refuses, never counts
     for endpoint in rule.endpoints:
         app.view_functions[endpoint] = counting(app.view_functions[endpoint])
     for endpoint in rule.checked_at:
