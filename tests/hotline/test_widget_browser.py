@@ -645,6 +645,8 @@ def test_a_session_the_line_never_issued_gives_way_to_a_new_one(
 ) -> None:
     """A tab that kept a session from before an upgrade, or a made-up one."""
     page.goto(f"{chat_url}/?lang=en")
+    # Once the widget is ready: before that, it still writes its own (none).
+    page.locator("#aliada-chat[data-ready]").wait_for(state="attached")
     page.evaluate(
         f"""() => sessionStorage.setItem('{STORE}', JSON.stringify(
               {{id: '{"S" * 43}', after: 0, language: 'en', at: Date.now()}}))"""
