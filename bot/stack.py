@@ -23,6 +23,8 @@ from bot.dev_secrets import configured_or_development
 ROOT = Path(__file__).resolve().parent.parent
 BOT_BIN = Path(os.environ.get("ALIADA_BOT_BIN", ROOT / ".venv" / "bot" / "bin"))
 HOTLINE_BIN = ROOT / ".venv" / "hotline" / "bin"
+# gunicorn restarts a worker silent for this long. See ``hotline_command``.
+HOTLINE_WORKER_TIMEOUT_SECONDS = 30
 
 
 @dataclass
@@ -128,13 +130,31 @@ class Stack:
             cwd=ROOT, env=self.environment(), check=True,
             stdout=self.log, stderr=subprocess.STDOUT if self.log else None,
         )  # fmt: skip
+        self._spawn("hotline", self.hotline_command(hotline_bin))
+
+    def hotline_command(self, hotline_bin: Path) -> list[str]:
+        """gunicorn, as production runs it: threads, and a worker timeout
+        above the longest wait any request may have.
+
+        How long a request may wait is bounded where it waits, not by
+        gunicorn (with threads, its ``--timeout`` only restarts a worker whose
+        main loop stopped answering; it never cuts a slow request):
+        the bot, ``BOT_TIMEOUT_SECONDS`` (8) plus at most 2 s to connect; a
+        retried web message waiting for its first delivery's answer, that
+        long again after it was stored; a database lock, 5 s
+        (``hotline.config.DATABASE_LOCK_TIMEOUT_SECONDS``); the rate-limit
+        store, 0.5 s before it counts in memory; Twilio's REST API,
+        ``TWILIO_API_TIMEOUT_SECONDS`` (10) a message. Twilio itself gives up
+        on a webhook after 15 s and calls the fallback URL, which answers
+        without the bot. 30 s is above all of these, so a worker is only
+        restarted when it is truly stuck."""
         bind = f"{self.config.host}:{self.config.hotline_port}"
-        self._spawn(
-            "hotline",
-            [str(hotline_bin / "gunicorn"), "--bind", bind,
-             "--workers", str(self.config.hotline_workers), "--threads", "8",
-             "--graceful-timeout", "5", "hotline.wsgi:app"],
-        )  # fmt: skip
+        return [
+            str(hotline_bin / "gunicorn"), "--bind", bind,
+            "--workers", str(self.config.hotline_workers), "--threads", "8",
+            "--timeout", str(HOTLINE_WORKER_TIMEOUT_SECONDS),
+            "--graceful-timeout", "5", "hotline.wsgi:app",
+        ]  # fmt: skip
 
     def health_urls(self) -> list[str]:
         urls = [f"{self.config.actions_url}/health", f"{self.config.rasa_url}/"]

@@ -12,7 +12,7 @@ from flask_wtf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from hotline import config, metrics
+from hotline import config, limits, metrics
 from hotline.extensions import db, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -27,6 +27,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     config.check(app.config)
     config.fill_development_secrets(app.config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.with_bounded_lock_waits(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -54,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # without cookies: neither carries (nor needs) a CSRF token.
     for exempt in (health.bp, sms.bp, voice.bp, webchat.bp, webchat_api):
         csrf.exempt(exempt)
+    limits.init_app(app)
     cli.init_app(app)
     console.init_cli(app)
     _answer_errors_plainly(app)

@@ -19,6 +19,7 @@ from typing import Any
 from cryptography.fernet import Fernet
 
 from bot import dev_secrets
+from hotline import limits
 
 ROOT = Path(__file__).resolve().parent.parent
 # A number that rings nowhere (555-01xx is reserved for fiction): fine on a
@@ -133,6 +134,27 @@ def fill_development_secrets(settings: dict[str, Any]) -> None:
             settings[name] = dev_secrets.development_secret(name)
 
 
+# How long a request may wait for another transaction's lock before it fails
+# (and the person's message is kept by the retry or fallback path) rather than
+# hold its worker: SQLite's busy timeout, PostgreSQL's lock_timeout.
+DATABASE_LOCK_TIMEOUT_SECONDS = 5
+
+
+def with_bounded_lock_waits(uri: str, options: dict[str, Any]) -> dict[str, Any]:
+    """The engine options with a bound on lock waits, unless they set their
+    own ``connect_args``. PostgreSQL waits for a row lock forever by default."""
+    if "connect_args" in options:
+        return options
+    if uri.startswith("sqlite"):
+        connect_args: dict[str, Any] = {"timeout": DATABASE_LOCK_TIMEOUT_SECONDS}
+    elif uri.startswith("postgresql"):
+        milliseconds = DATABASE_LOCK_TIMEOUT_SECONDS * 1000
+        connect_args = {"options": f"-c lock_timeout={milliseconds}"}
+    else:
+        return options
+    return {**options, "connect_args": connect_args}
+
+
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
@@ -194,6 +216,11 @@ def from_environment() -> dict[str, Any]:
         "ON_CALL_NUMBER": os.environ.get("ON_CALL_NUMBER", ""),
         "WEBCHAT_ALLOWED_ORIGINS": _list("WEBCHAT_ALLOWED_ORIGINS"),
         "RATE_LIMIT_PER_MINUTE": _int("RATE_LIMIT_PER_MINUTE", 12),
+        # A web chat session unused this long (since the conversation's last
+        # message, or since it was issued) is refused; the widget starts anew.
+        "WEBCHAT_SESSION_IDLE_MINUTES": _int("WEBCHAT_SESSION_IDLE_MINUTES", 120),
+        # Per-client and global request limits (hotline.limits).
+        **limits.from_environment(),
         "RETENTION_DAYS": _int("RETENTION_DAYS", 30),
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "AUDIO_DIR": os.environ.get("AUDIO_DIR", str(ROOT / ".hotline" / "audio")),

@@ -141,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
             app.config["RASA_URL"] = stack.config.rasa_url
             # 20 questions in a row from one person is a flood to the line.
             app.config["RATE_LIMIT_PER_MINUTE"] = 10 * args.samples
+            # ...and, from one address, more than a person sends (hotline.limits).
+            app.config["WEBCHAT_MESSAGES_PER_CLIENT"] = f"{10 * args.samples}/minute"
             with serving(app) as base, sync_playwright() as playwright:
                 raw, compressed = size(base)
                 print(f"(a) widget.js: {raw:,} bytes, {compressed:,} gzip-compressed")

@@ -13,10 +13,17 @@ import hmac
 from flask import current_app
 
 
-def conversation_key(channel: str, address: str) -> str:
+def keyed_digest(namespace: str, message: bytes) -> bytes:
+    """HMAC-SHA256 with the deployment's secret; the namespace keeps digests
+    made for one purpose from ever matching those made for another."""
     secret = current_app.config["CONVERSATION_KEY_SECRET"].encode()
-    message = f"{channel}\x1f{address}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+    return hmac.new(
+        secret, namespace.encode() + b"\x1f" + message, hashlib.sha256
+    ).digest()
+
+
+def conversation_key(channel: str, address: str) -> str:
+    return keyed_digest(channel, address.encode()).hex()
 
 
 def pseudonym(key: str) -> str:

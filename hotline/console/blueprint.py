@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
@@ -38,6 +40,12 @@ FORM_EXPIRED_DETAIL = Text(
     "console",
     "This form was missing its security token or it had expired. Go back, "
     "reload the page and try again.",
+)
+TOO_MANY_ATTEMPTS = Text("console", "Too many attempts")
+TOO_MANY_ATTEMPTS_DETAIL = Text(
+    "console",
+    "Too many login attempts came from your network. Wait %(minutes)s minutes, "
+    "then try again.",
 )
 NOT_YOURS = Text("console", "Not yours to open")
 NOT_YOURS_DETAIL = Text(
@@ -119,3 +127,13 @@ def ask_reason(error: access.ReasonRequired) -> tuple[str | Response, int]:
         form=ReasonForm(),
         minutes=int(access.REASON_LASTS.total_seconds() // 60),
     ), 403
+
+
+def too_many_attempts(retry_after: int) -> Response:
+    """The login limit of ``hotline.limits`` refused this address for now."""
+    page = render_template(
+        "console/error.html",
+        title=i18n.say(TOO_MANY_ATTEMPTS),
+        message=i18n.say(TOO_MANY_ATTEMPTS_DETAIL, minutes=math.ceil(retry_after / 60)),
+    )
+    return Response(page, status=429, mimetype="text/html")

@@ -94,6 +94,10 @@ OPERATOR_CALLER_LOCKED = Text(
     "Too many failed attempts from this phone. Try again in %(minutes)s minutes. "
     "Goodbye.",
 )
+OPERATOR_TOO_MANY_CALLS = Text(
+    "hotline_voice_operator_too_many_calls",
+    "Too many calls to this line from your number. Try again later. Goodbye.",
+)
 OPERATOR_NO_CALLS = Text(
     "hotline_voice_operator_no_calls",
     "Nobody is waiting on the phone in your languages. Goodbye.",

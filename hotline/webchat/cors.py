@@ -61,6 +61,8 @@ def add_cors_headers(response: Response) -> Response:
     origin = request.headers.get("Origin")
     if origin is not None and (g.get("refused_origin") or is_allowed(origin)):
         response.headers["Access-Control-Allow-Origin"] = origin
+        # A page may read how long the line asks it to wait (a 429).
+        response.headers["Access-Control-Expose-Headers"] = "Retry-After"
     return response
 
 

@@ -11,6 +11,15 @@ from hotline.texts import Text
 
 CONTEXT = "webchat"  # written out in each Text(): pybabel reads literals only
 
+# The line refused a request for now (too many at once): the widget keeps the
+# message and sends it again after the wait the line asked for. The API's 429
+# answer carries the same text.
+BUSY = Text(
+    "webchat",
+    "Many people are writing to the line right now. Your message is kept here "
+    "and will be sent in a moment. In danger, call %(emergency)s.",
+)
+
 WIDGET_LABELS: dict[str, Text] = {
     "open": Text("webchat", "Chat with us"),
     "title": Text("webchat", "Aliada: confidential help"),
@@ -61,6 +70,12 @@ WIDGET_LABELS: dict[str, Text] = {
         "call %(emergency)s.",
     ),
     "reconnected": Text("webchat", "Connected again."),
+    "busy": BUSY,
+    "ended": Text(
+        "webchat",
+        "Your previous conversation ended after a long pause. What you write "
+        "now starts a new conversation.",
+    ),
     "too_long": Text("webchat", "This message is too long. Please write it shorter."),
     "refused": Text(
         "webchat",

@@ -31,8 +31,12 @@ SCHEMAS: dict[str, Any] = {
     "SessionId": {
         "type": "string",
         "pattern": SESSION_ID_PATTERN,
-        "description": "Random and secret: whoever holds it can continue the "
-        "conversation. Keep it in memory only, never in cookies or storage.",
+        "description": "Issued by POST /sessions only, random and secret: "
+        "whoever holds it can continue the conversation. An id the line did not "
+        "issue is refused (404); one unused for the line's idle time (by "
+        "default 2 hours since the conversation's last message, or since it "
+        "was issued) is refused (410): get a new session then, which starts a "
+        "new conversation. Keep it in memory only, never in cookies or storage.",
     },
     "Language": {"type": "string", "enum": list(SUPPORTED_LANGUAGES)},
     "Session": {
@@ -159,6 +163,27 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "TooManyRequests": {
+        "type": "object",
+        "required": ["error", "status", "retry_after", "message"],
+        "additionalProperties": False,
+        "properties": {
+            "error": {"type": "string", "description": "For developers, in English."},
+            "status": {"const": 429},
+            "retry_after": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Seconds to wait before sending the request again "
+                "(also in the Retry-After header).",
+            },
+            "message": {
+                "type": "string",
+                "description": "What to tell the person, in the best language "
+                "of the request's Accept-Language: their message is kept and "
+                "will be sent; the emergency number.",
+            },
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["error", "status"],
@@ -187,6 +212,27 @@ RESPONSES: dict[str, Any] = {
         f"than {MAX_TEXT_CHARS} characters."
     ),
     "UnsupportedMediaType": _error("The body is not application/json."),
+    "UnknownSession": _error(
+        "The line did not issue this session id (a made-up id, or one from "
+        "before the line's secret changed): get a new one from POST /sessions."
+    ),
+    "SessionEnded": _error(
+        "The session was unused for longer than the line's idle time: get a "
+        "new one from POST /sessions (a new conversation) and tell the person "
+        "their previous conversation ended."
+    ),
+    "TooManyRequests": {
+        "description": "Too many requests from this client, or too many new "
+        "sessions on the whole line: nothing was done; send the same request "
+        "again after Retry-After seconds.",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait.",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+        "content": _json(_ref("schemas", "TooManyRequests")),
+    },
     "ServerError": _error("Something failed on our side; nothing else is said."),
 }
 
@@ -194,24 +240,28 @@ OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
         "title": "Aliada web chat API",
-        "version": "1.0.0",
+        "version": "2.0.0",
         "description": "The API behind Aliada's chat widget. Create a session, "
         "then send the person's messages with it; each answer holds the bot's "
-        "replies in the conversation's language. Browsers may call it only from "
-        "the hotline's own pages and the configured origins (CORS, no "
-        "credentials).",
+        "replies in the conversation's language. Sessions are issued by the "
+        "line only and end after a long pause. Requests are limited per client "
+        "and new sessions for the whole line (429 with Retry-After). Browsers "
+        "may call it only from the hotline's own pages and the configured "
+        "origins (CORS, no credentials).",
     },
     "paths": {
         f"{API_PREFIX}/sessions": {
             "post": {
                 "operationId": "createSession",
-                "summary": "Start a new conversation: a fresh random session id.",
+                "summary": "Start a new conversation: a fresh session id, "
+                "issued and signed by the line.",
                 "responses": {
                     "201": {
                         "description": "A new session id.",
                         "content": _json(_ref("schemas", "Session")),
                     },
                     "403": _ref("responses", "Forbidden"),
+                    "429": _ref("responses", "TooManyRequests"),
                     "500": _ref("responses", "ServerError"),
                 },
             },
@@ -220,9 +270,10 @@ OPENAPI: dict[str, Any] = {
                 "summary": "Delete the conversation and its messages, at once.",
                 "description": "For the person who wants nothing kept. The "
                 "transcript also leaves the operators' console; a later message "
-                "with the same session id starts a new conversation. An unknown "
-                "session id gets the same answer. The session id goes in the "
-                "body, so it stays out of URLs.",
+                "with the same session id starts a new conversation. An unknown, "
+                "made-up or ended session id gets the same answer (an ended "
+                "session's conversation is deleted too). The session id goes in "
+                "the body, so it stays out of URLs.",
                 "requestBody": {
                     "required": True,
                     "content": _json(_ref("schemas", "SessionRequest")),
@@ -232,6 +283,7 @@ OPENAPI: dict[str, Any] = {
                     "400": _ref("responses", "BadRequest"),
                     "403": _ref("responses", "Forbidden"),
                     "415": _ref("responses", "UnsupportedMediaType"),
+                    "429": _ref("responses", "TooManyRequests"),
                     "500": _ref("responses", "ServerError"),
                 },
             },
@@ -253,8 +305,11 @@ OPENAPI: dict[str, Any] = {
                     },
                     "400": _ref("responses", "BadRequest"),
                     "403": _ref("responses", "Forbidden"),
+                    "404": _ref("responses", "UnknownSession"),
+                    "410": _ref("responses", "SessionEnded"),
                     "413": _ref("responses", "TooLarge"),
                     "415": _ref("responses", "UnsupportedMediaType"),
+                    "429": _ref("responses", "TooManyRequests"),
                     "500": _ref("responses", "ServerError"),
                 },
             },
@@ -265,8 +320,9 @@ OPENAPI: dict[str, Any] = {
                 "summary": "Replies from people of the team not yet shown: poll "
                 "while a person has the conversation.",
                 "description": "The bot's replies come in the answer to each "
-                "message and are not repeated here. An unknown session id gets "
-                "an empty list. A POST, so the session id stays out of URLs.",
+                "message and are not repeated here. A session of the line's "
+                "without a conversation yet gets an empty list. A POST, so the "
+                "session id stays out of URLs.",
                 "requestBody": {
                     "required": True,
                     "content": _json(_ref("schemas", "RepliesRequest")),
@@ -279,7 +335,10 @@ OPENAPI: dict[str, Any] = {
                     },
                     "400": _ref("responses", "BadRequest"),
                     "403": _ref("responses", "Forbidden"),
+                    "404": _ref("responses", "UnknownSession"),
+                    "410": _ref("responses", "SessionEnded"),
                     "415": _ref("responses", "UnsupportedMediaType"),
+                    "429": _ref("responses", "TooManyRequests"),
                     "500": _ref("responses", "ServerError"),
                 },
             },

@@ -1,7 +1,10 @@
 """``/webchat/api/v1``: sessions and messages for the chat widget, as JSON.
 
 The route only translates JSON to ``Incoming`` and ``Outcome`` back to JSON; the
-conversation service keeps, rate-limits and answers every message.
+conversation service keeps, rate-limits and answers every message. Sessions are
+the line's own (``sessions``): a made-up or long-idle id is refused. Requests
+per client and new sessions for the whole line are limited by
+``hotline.limits``, whose refusals are answered here (``too_many_requests``).
 
 A message may carry the widget's ``client_message_id``: the widget sends it
 again when it retries after a network error, and the retry gets the replies
@@ -18,12 +21,14 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
+from bot.languages import SUPPORTED_LANGUAGES
 from hotline import conversations, delivery
 from hotline.conversations import Incoming, Outcome
 from hotline.extensions import db
 from hotline.models import Channel, utcnow
 from hotline.privacy import conversation_key
 from hotline.webchat.cors import init_cors
+from hotline.webchat.labels import BUSY
 from hotline.webchat.openapi import API_PREFIX, OPENAPI
 from hotline.webchat.payload import (
     ChatMessage,
@@ -31,7 +36,7 @@ from hotline.webchat.payload import (
     parse_message,
     parse_session_id,
 )
-from hotline.webchat.sessions import new_session_id
+from hotline.webchat.sessions import current_conversation, new_session_id
 
 REPLAY_POLL_SECONDS = 0.1
 # Namespace of the keyed hash behind a web message's provider id, so it can
@@ -74,6 +79,7 @@ def delete_session() -> Response:
 @api.post("/messages")
 def post_message() -> Response:
     message = parse_message(json_object(request))
+    conversation = current_conversation(message.session_id)
     provider_id = web_provider_id(message)
     outcome = conversations.handle(
         Incoming(
@@ -82,7 +88,8 @@ def post_message() -> Response:
             text=message.text,
             provider_id=provider_id,
             language_choice=message.language,
-        )
+        ),
+        conversation,
     )
     if outcome.duplicate and provider_id is not None:
         outcome.texts = replay(provider_id)
@@ -114,8 +121,27 @@ def fetch_replies() -> Response:
     after = body.get("after", 0)
     if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after < 10**18:
         raise BadRequest("field 'after' must be a message id (0 or more)")
+    current_conversation(session_id)
     replies = delivery.fetch_for_widget(session_id, after)
     return jsonify(messages=replies.messages, language=replies.language)
+
+
+def too_many_requests(retry_after: int) -> Response:
+    """A limit of ``hotline.limits`` refused the request: ``{"error",
+    "status", "retry_after", "message"}``, the message in the browser's
+    language for clients without texts of their own (the widget shows its
+    own ``busy`` text, the same catalog entry)."""
+    language = request.accept_languages.best_match(
+        SUPPORTED_LANGUAGES, default=conversations.fallback_languages()[0]
+    )
+    response = jsonify(
+        error="too many requests: try again after retry_after seconds",
+        status=429,
+        retry_after=retry_after,
+        message=BUSY(language, **conversations.line_numbers(language)),
+    )
+    response.status_code = 429
+    return response
 
 
 @api.get("/openapi.json")

@@ -35,6 +35,10 @@
   const MAX_SERVER_ERRORS = 5; // then the message is "not sent", not retried forever
   const SESSION_IDLE = 30 * 60 * 1000; // a stored session older than this is not picked up
   const NOTICE_FOR_STATUS = { 403: "refused", 413: "too_long" }; // answers no retry mends
+  // The line did not issue this session (404) or it ended after a long pause
+  // (410): the messages waiting go out in a new one.
+  const SESSION_OVER = new Set([404, 410]);
+  const MAX_RENEWALS = 2; // a new session refused again: something else is wrong
 
   const state = {
     session: loadSession(), // {id, after}
@@ -130,9 +134,10 @@
   /* ---- the hotline ---- */
 
   class HttpError extends Error {
-    constructor(status) {
+    constructor(status, retryAfter) {
       super(`HTTP ${status}`);
       this.status = status;
+      this.retryAfter = retryAfter; // seconds the line asked us to wait (429), or 0
     }
   }
 
@@ -150,7 +155,7 @@
         referrerPolicy: "no-referrer",
         signal: controller.signal,
       });
-      if (!response.ok) throw new HttpError(response.status);
+      if (!response.ok) throw new HttpError(response.status, Number(response.headers.get("Retry-After")) || 0);
       return response.status === 204 ? null : await response.json();
     } finally {
       clearTimeout(timer);
@@ -159,11 +164,20 @@
   }
 
   function retryable(error) {
-    return !(error instanceof HttpError) || error.status >= 500 || error.status === 408 || error.status === 429;
+    return !(error instanceof HttpError) || error.status >= 500 || error.status === 408;
+  }
+
+  function busy(error) {
+    return error instanceof HttpError && error.status === 429;
   }
 
   function backoff(failures) {
     return Math.min(1000 * 2 ** Math.max(failures - 1, 0), RETRY_MAX) * (0.75 + Math.random() / 2);
+  }
+
+  /* A busy line says how long to wait; never sooner than the usual backoff. */
+  function waitAfter(error, failures) {
+    return Math.max((error.retryAfter || 0) * 1000, backoff(failures));
   }
 
   async function ensureSession() {
@@ -191,12 +205,14 @@
   }
 
   /* Sends the first waiting message; resolves to the delay before trying it
-   * again, or 0 when it is done with (answered, or refused for good). */
+   * again, or 0 to go on at once (it was answered, refused for good, or is
+   * to be sent again in a new session). */
   async function sendFirst() {
     const epoch = state.epoch;
     const item = state.outbox[0];
+    let session = null;
     try {
-      const session = await ensureSession();
+      session = await ensureSession();
       if (epoch !== state.epoch) return 0;
       const answer = await call(
         "POST",
@@ -217,6 +233,19 @@
       return 0;
     } catch (error) {
       if (epoch !== state.epoch || state.gone) return 0;
+      if (busy(error)) {
+        // Kept and sent again once the line has room: never "not sent".
+        state.failures += 1;
+        showNotice("busy");
+        return waitAfter(error, state.failures);
+      }
+      if (error instanceof HttpError && SESSION_OVER.has(error.status) && item.renewals < MAX_RENEWALS) {
+        item.renewals += 1;
+        sessionOver(session);
+        // Its conversation is new: it starts in the language shown.
+        item.language = item.language || state.language;
+        return 0;
+      }
       const serverFault = error instanceof HttpError;
       if (retryable(error) && !(serverFault && ++item.serverErrors >= MAX_SERVER_ERRORS)) {
         state.failures += 1;
@@ -267,9 +296,14 @@
       if (!state.outbox.length) connected();
     } catch (error) {
       if (session !== state.session || state.gone) return;
+      if (error instanceof HttpError && SESSION_OVER.has(error.status)) {
+        sessionOver(session); // polling stops until the person writes again
+        return;
+      }
       state.failures += 1;
-      if (state.failures > 1) problem();
-      delay = backoff(state.failures);
+      if (busy(error)) showNotice("busy");
+      else if (state.failures > 1) problem();
+      delay = waitAfter(error, state.failures);
     } finally {
       state.polling = false;
       schedulePoll(delay); // for whichever conversation is current now
@@ -295,7 +329,7 @@
       note("deleted");
       deleted = true;
     } catch (error) {
-      showNotice("delete_failed");
+      showNotice(busy(error) ? "busy" : "delete_failed");
     } finally {
       state.deleting = false;
       ui.confirmYes.disabled = false;
@@ -303,6 +337,17 @@
       (deleted ? ui.input : ui.confirmYes).focus();
       pump();
     }
+  }
+
+  /* The line no longer knows this session: the person is told once, and the
+   * next message starts a new conversation (messages waiting are kept). */
+  function sessionOver(session) {
+    if (!session || session !== state.session) return; // already replaced
+    state.session = null;
+    state.withPeople = false;
+    clearTimeout(state.timers.poll);
+    saveSession();
+    note("ended");
   }
 
   /* Forget the conversation in this browser: nothing left in memory or storage. */
@@ -570,7 +615,7 @@
     // otherwise the bot follows the language the person writes in.
     const first = !state.session && !state.outbox.length;
     const language = state.picked || (first ? state.language : null);
-    state.outbox.push({ clientId: randomId(), text, node, language, serverErrors: 0 });
+    state.outbox.push({ clientId: randomId(), text, node, language, serverErrors: 0, renewals: 0 });
     state.picked = null;
     saveSession();
     pump();

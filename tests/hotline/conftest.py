@@ -11,6 +11,7 @@ import os
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,10 @@ from twilio.request_validator import RequestValidator
 
 from actions.directory.emergency import emergency_numbers_for
 from bot.stack import ROOT, Stack, start_on_free_ports
-from hotline import create_app
+from hotline import create_app, limits
+from hotline.conversations import find
+from hotline.extensions import db
+from hotline.models import Channel
 from hotline.places import country_of_caller
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -34,6 +38,10 @@ POSTGRES_URL = os.environ.get(
     "ALIADA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 MODEL = ROOT / "models" / "aliada.tar.gz"
+SESSIONS = "/webchat/api/v1/sessions"
+# Every request limit far above what a test sends: only the tests about limits
+# meet one (they set their own).
+ROOMY_LIMITS = {rule.setting: "100000/minute" for rule in limits.RULES}
 
 
 def start_bot_stack(folder: Path) -> Stack:
@@ -75,6 +83,7 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
         "ON_CALL_NUMBER": "+15550199",
         "WEBCHAT_ALLOWED_ORIGINS": ["https://ngo.example"],
         "AUDIO_DIR": str(tmp_path / "audio"),
+        **ROOMY_LIMITS,
         **overrides,
     }
     app = create_app(settings)
@@ -103,6 +112,26 @@ def app_with_bot(tmp_path: Path, bot_stack: Stack) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+def new_session(client: FlaskClient, **headers: str) -> str:
+    """A web chat session, issued by the line as the widget gets one."""
+    response = client.post(SESSIONS, headers=headers)
+    assert response.status_code == 201, response.data
+    return response.json["session_id"]
+
+
+def fall_silent(app: Flask, session_id: str, hours: float = 3) -> None:
+    """As if the web chat's person had written nothing for ``hours``: every
+    message of the conversation moves that far back in time."""
+    with app.app_context():
+        conversation = find(Channel.WEBCHAT, session_id)
+        assert conversation is not None, "the session has no conversation yet"
+        earlier = timedelta(hours=hours)
+        conversation.last_message_at -= earlier
+        for message in conversation.messages:
+            message.created_at -= earlier
+        db.session.commit()
 
 
 @pytest.fixture

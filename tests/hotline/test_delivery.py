@@ -389,12 +389,19 @@ def test_the_widget_polls_from_an_allowed_page_only(
     assert foreign.status_code == 403
 
 
-def test_an_unknown_session_looks_like_one_with_nothing_new(
+def test_a_session_without_messages_yet_has_nothing_new(
     client: FlaskClient,
 ) -> None:
-    response = client.post(FETCH, json={"session_id": "U" * 43})
+    session_id = client.post("/webchat/api/v1/sessions").json["session_id"]
+    response = client.post(FETCH, json={"session_id": session_id})
     assert response.status_code == 200
     assert response.json == {"messages": [], "language": "es"}
+
+
+def test_a_made_up_session_reads_nothing(client: FlaskClient) -> None:
+    response = client.post(FETCH, json={"session_id": "U" * 43})
+    assert response.status_code == 404
+    assert "messages" not in response.json
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bot_texts import bot_says
-from conftest import Twilio, make_app, message_bodies
+from conftest import Twilio, make_app, message_bodies, new_session
 from fake_twilio import FakeTwilio
 from flask import Flask
 from sqlalchemy import select
@@ -19,7 +19,6 @@ from hotline import texts
 from hotline.extensions import db
 from hotline.models import Conversation, MessageStatus, State
 from hotline.privacy import pseudonym
-from hotline.webchat.sessions import new_session_id
 
 SENDER = "+15557770101"
 LINE_NUMBER = "+15550100"
@@ -90,7 +89,7 @@ def test_sms_person_is_helped_by_an_operator_then_by_the_bot_again(
 
 def test_web_chat_visitor_gets_the_operators_reply_in_the_widget(line: Flask) -> None:
     client = line.test_client()
-    session_id = new_session_id()
+    session_id = new_session(client)
     first = client.post(
         "/webchat/api/v1/messages",
         json={

@@ -15,7 +15,15 @@ from pathlib import Path
 
 import pytest
 from bot_texts import bot_says
-from conftest import MODEL, Twilio, make_app, message_bodies, numbers_for, twiml
+from conftest import (
+    MODEL,
+    Twilio,
+    make_app,
+    message_bodies,
+    new_session,
+    numbers_for,
+    twiml,
+)
 from flask import Flask
 from hypothesis import given
 from hypothesis import strategies as st
@@ -150,9 +158,10 @@ def test_a_fallback_after_stop_is_kept_for_a_person_not_dropped(
 
 
 def test_a_web_chat_outage_puts_the_conversation_in_the_queue(app: Flask) -> None:
-    reply = app.test_client().post(
+    client = app.test_client()
+    reply = client.post(
         "/webchat/api/v1/messages",
-        json={"session_id": "W" * 43, "text": "hola", "language": "es"},
+        json={"session_id": new_session(client), "text": "hola", "language": "es"},
     )
     assert reply.get_json()["handoff"] == handoff.BOT_UNAVAILABLE
     assert the_conversation(app).state == State.WAITING

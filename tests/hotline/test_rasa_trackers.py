@@ -9,7 +9,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from conftest import make_app
+from conftest import make_app, new_session
 from sqlalchemy import select
 
 from hotline.extensions import db
@@ -55,7 +55,7 @@ def test_purge_deletes_rasas_trackers_silent_past_retention(tmp_path: Path) -> N
 def test_deleting_a_conversation_deletes_rasas_tracker_of_it(tmp_path: Path) -> None:
     trackers = f"sqlite:///{tmp_path / 'trackers.db'}"
     app = make_app(tmp_path / "line", TRACKER_STORE_URL=trackers)
-    session_id = "S" * 43
+    session_id = new_session(app.test_client())
     app.test_client().post(
         "/webchat/api/v1/messages", json={"session_id": session_id, "text": "hola"}
     )
@@ -82,8 +82,9 @@ def test_without_a_tracker_store_configured_deleting_still_works(
 ) -> None:
     app = make_app(tmp_path)
     client = app.test_client()
-    client.post("/webchat/api/v1/messages", json={"session_id": "T" * 43, "text": "x"})
-    response = client.delete("/webchat/api/v1/sessions", json={"session_id": "T" * 43})
+    session = {"session_id": new_session(client)}
+    client.post("/webchat/api/v1/messages", json={**session, "text": "x"})
+    response = client.delete("/webchat/api/v1/sessions", json=session)
     assert response.status_code == 204
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_app, numbers_for
+from conftest import SESSIONS, make_app, new_session, numbers_for
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -31,17 +31,10 @@ from hotline.webchat import routes
 from hotline.webchat.routes import answer
 from hotline.webchat.sessions import looks_random
 
-SESSIONS = "/webchat/api/v1/sessions"
 MESSAGES = "/webchat/api/v1/messages"
 
 
 CLIENT_ID = "m-0001-retry"
-
-
-def new_session(client: FlaskClient) -> str:
-    response = client.post(SESSIONS)
-    assert response.status_code == 201
-    return response.json["session_id"]
 
 
 def send(client: FlaskClient, **fields: Any):
@@ -282,7 +275,7 @@ def test_a_body_that_is_not_json_is_refused(
 
 
 def test_json_with_a_charset_is_fine(client: FlaskClient) -> None:
-    body = '{"session_id": "' + "S" * 43 + '", "text": "olá"}'
+    body = '{"session_id": "' + new_session(client) + '", "text": "olá"}'
     response = client.post(
         MESSAGES, data=body.encode(), content_type="application/json; charset=utf-8"
     )
@@ -296,7 +289,7 @@ def test_an_unexpected_failure_shows_no_stack_trace(
         raise RuntimeError("database on fire: secret detail")
 
     monkeypatch.setattr(conversations, "handle", broken)
-    response = send(client, session_id="S" * 43, text="hi")
+    response = send(client, session_id=new_session(client), text="hi")
     assert_error(response, 500)
     assert "secret detail" not in response.get_data(as_text=True)
 

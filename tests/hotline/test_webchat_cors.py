@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_app
+from conftest import make_app, new_session
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -39,10 +39,14 @@ def preflight(
     )
 
 
-def message(client: FlaskClient, origin: str | None):
+def message(client: FlaskClient, origin: str | None, session_id: str | None = None):
+    """One message from a page of ``origin`` (None: no browser page), in a
+    session of its own unless given one."""
     headers = {"Origin": origin} if origin else {}
     return client.post(
-        MESSAGES, json={"session_id": "S" * 43, "text": "hi"}, headers=headers
+        MESSAGES,
+        json={"session_id": session_id or new_session(client), "text": "hi"},
+        headers=headers,
     )
 
 
@@ -130,9 +134,10 @@ def test_another_origin_is_refused_and_nothing_is_stored(
 def test_an_allowed_origin_deletes_a_conversation(
     app: Flask, client: FlaskClient
 ) -> None:
-    message(client, ALLOWED)
+    session_id = new_session(client)
+    message(client, ALLOWED, session_id)
     response = client.delete(
-        SESSIONS, json={"session_id": "S" * 43}, headers={"Origin": ALLOWED}
+        SESSIONS, json={"session_id": session_id}, headers={"Origin": ALLOWED}
     )
     assert response.status_code == 204
     assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
@@ -143,11 +148,12 @@ def test_an_allowed_origin_deletes_a_conversation(
 def test_another_origin_cannot_delete_a_conversation(
     app: Flask, client: FlaskClient
 ) -> None:
-    message(client, ALLOWED)
+    session_id = new_session(client)
+    message(client, ALLOWED, session_id)
     evil = "https://evil.example"
     assert preflight(client, evil, SESSIONS, "DELETE").status_code == 403
     response = client.delete(
-        SESSIONS, json={"session_id": "S" * 43}, headers={"Origin": evil}
+        SESSIONS, json={"session_id": session_id}, headers={"Origin": evil}
     )
     assert response.status_code == 403
     assert refused_readably(response, evil)

@@ -4,9 +4,11 @@ and real answers validate against the documented schemas."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import fall_silent, make_app, new_session
 from flask import Flask
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
@@ -191,6 +193,8 @@ def test_the_request_schema_accepts_exactly_what_the_api_accepts(
     client: FlaskClient, document: dict[str, Any], body: dict[str, Any]
 ) -> None:
     request_schema = validator_for(document, "/components/schemas/MessageRequest")
+    if body.get("session_id") == SESSION_ID:  # one the line issued
+        body = {**body, "session_id": new_session(client)}
     accepted = client.post(MESSAGES, json=body).status_code == 200
     assert request_schema.is_valid(body) == accepted
 
@@ -211,3 +215,35 @@ def test_the_delete_request_schema_accepts_exactly_what_the_api_accepts(
     request_schema = validator_for(document, "/components/schemas/SessionRequest")
     accepted = client.delete(SESSIONS, json=body).status_code == 204
     assert request_schema.is_valid(body) == accepted
+
+
+def test_refusals_match_the_document(tmp_path: Path, document: dict[str, Any]) -> None:
+    """A made-up session (404), one that ended after a long pause (410) and a
+    request over a limit (429) are answered as documented."""
+    line = make_app(tmp_path / "limited", WEBCHAT_SESSIONS_PER_CLIENT="1 per hour")
+    client = line.test_client()
+    session_id = new_session(client)
+    client.post(MESSAGES, json={"session_id": session_id, "text": "hola"})
+    fall_silent(line, session_id)
+    made_up = {"session_id": SESSION_ID, "text": "hola"}
+    answers = [
+        ("post", MESSAGES, client.post(MESSAGES, json=made_up)),
+        ("post", REPLIES, client.post(REPLIES, json={"session_id": SESSION_ID})),
+        (
+            "post",
+            MESSAGES,
+            client.post(MESSAGES, json={"session_id": session_id, "text": "hi"}),
+        ),
+        ("post", REPLIES, client.post(REPLIES, json={"session_id": session_id})),
+        ("post", SESSIONS, client.post(SESSIONS)),
+    ]
+    assert [response.status_code for _, _, response in answers] == [
+        404,
+        404,
+        410,
+        410,
+        429,
+    ]
+    for method, path, response in answers:
+        assert_matches_document(document, method, path, response)
+    assert int(answers[-1][2].headers["Retry-After"]) >= 1

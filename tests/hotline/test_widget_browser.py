@@ -2,11 +2,13 @@
 Rasa and action server: each core language picked and answered in it, quick
 exit without a trace, operator replies, keyboard-only use, roles and labels,
 contrast, a 320 px phone with large text, network drops without lost or doubled
-messages, deleting a conversation, and the snippet pasted into a plain page on
-another site. Screenshots go to ``.artifacts/screenshots/``."""
+messages, a busy line (429) and an ended session without a lost message,
+deleting a conversation, and the snippet pasted into a plain page on another
+site. Screenshots go to ``.artifacts/screenshots/``."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser import Page, expect, screenshot  # skips without Chromium
-from conftest import make_app, numbers_for
+from conftest import fall_silent, make_app, numbers_for
 from flask import Flask
 from playwright.sync_api import Browser, Route
 from sqlalchemy import select
@@ -585,3 +587,79 @@ def test_a_page_the_line_does_not_allow_gets_the_hotline_number(
     page.locator("#aliada-input").press("Enter")
     expect(page.get_by_role("alert")).to_have_text(labels("pt")["refused"])
     expect(page.locator(".message.you .pending")).to_have_text(labels("pt")["not_sent"])
+
+
+# --- when the line refuses for now: busy (429), session ended (410, 404) ---
+
+
+def spend_the_allowance(app: Flask, count: int) -> None:
+    """Requests from the same address as the browser (a delete of nothing
+    counts as a message, and changes nothing)."""
+    client = app.test_client()
+    for _ in range(count):
+        client.delete("/webchat/api/v1/sessions", json={"session_id": "D" * 43})
+
+
+def test_a_busy_line_keeps_the_message_and_sends_it_when_there_is_room(
+    page: Page, chat_app: Flask, chat_url: str
+) -> None:
+    open_chat(page, f"{chat_url}/?lang=en")
+    ask(page, "hello")
+    chat_app.config["WEBCHAT_MESSAGES_PER_CLIENT"] = "2 per 15 seconds"
+    spend_the_allowance(chat_app, 2)
+
+    refused: list[int] = []
+    page.on(
+        "response",
+        lambda response: response.status == 429 and refused.append(response.status),
+    )
+    page.locator("#aliada-input").fill(RIGHTS["en"])
+    page.locator("#aliada-input").press("Enter")
+    notice = page.get_by_role("alert")
+    expect(notice).to_have_text(labels("en")["busy"])
+    expect(page.locator(".message.you").last).to_contain_text(RIGHTS["en"])
+    expect(page.locator(".message.you .not_sent")).to_have_count(0)
+
+    # Sent again once the line has room, after the wait it asked for.
+    expect(page.locator(".message.you .pending")).to_have_count(0, timeout=45_000)
+    expect(notice).to_be_empty()
+    assert refused
+    assert bot_texts(page).count(response_text("utter_rights", "en")) == 1
+    assert len(incoming(chat_app, RIGHTS["en"])) == 1
+
+
+def test_after_a_long_pause_a_new_conversation_starts_and_the_person_is_told(
+    page: Page, chat_app: Flask, chat_url: str
+) -> None:
+    open_chat(page, f"{chat_url}/?lang=en")
+    ask(page, "hello")
+    saved = json.loads(page.evaluate(f"() => sessionStorage.getItem('{STORE}')"))
+    fall_silent(chat_app, saved["id"])
+
+    ask(page, RIGHTS["en"])
+
+    expect(page.locator(".note")).to_have_text(labels("en")["ended"])
+    assert bot_texts(page).count(response_text("utter_rights", "en")) == 1
+    [kept] = incoming(chat_app, RIGHTS["en"])
+    now = json.loads(page.evaluate(f"() => sessionStorage.getItem('{STORE}')"))
+    assert now["id"] != saved["id"]
+    with chat_app.app_context():
+        assert len(db.session.scalars(select(Conversation)).all()) == 2
+        assert db.session.get(Conversation, kept.conversation_id).language == "en"
+
+
+def test_a_session_the_line_never_issued_gives_way_to_a_new_one(
+    page: Page, chat_app: Flask, chat_url: str
+) -> None:
+    """A tab that kept a session from before an upgrade, or a made-up one."""
+    page.goto(f"{chat_url}/?lang=en")
+    # Once the widget is ready: before that, it still writes its own (none).
+    page.locator("#aliada-chat[data-ready]").wait_for(state="attached")
+    page.evaluate(
+        f"""() => sessionStorage.setItem('{STORE}', JSON.stringify(
+              {{id: '{"S" * 43}', after: 0, language: 'en', at: Date.now()}}))"""
+    )
+    open_chat(page, f"{chat_url}/?lang=en")
+    expect(page.locator(".note").last).to_have_text(labels("en")["ended"])
+    ask(page, RIGHTS["en"])
+    assert bot_texts(page).count(response_text("utter_rights", "en")) == 1
