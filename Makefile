@@ -20,6 +20,13 @@ HOTLINE_VENV := .venv/hotline
 HOTLINE := $(HOTLINE_VENV)/bin
 MODEL := models/aliada.tar.gz
 DANGER_MODEL := models/danger.json
+TOOLS_VENV := .venv/tools
+TOOLS := $(TOOLS_VENV)/bin
+PIP_LOCK := tools/pip.lock
+# The extras each environment installs; make lock compiles the same ones.
+BOT_EXTRAS := bot,dev
+HOTLINE_EXTRAS := hotline,dev,browser
+comma := ,
 
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
@@ -33,7 +40,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 DANGER_INPUTS := bot/normalize.py bot/danger.py bot/danger_training.py $(shell find bot/data/nlu bot/danger_data bot/emergency_keywords -type f 2>/dev/null)
 TRAINING_INPUTS := config.yml $(DANGER_MODEL) $(shell find bot/data bot/domain bot/components -type f -not -name "*.pyc" 2>/dev/null)
 
-.PHONY: help run test test-bot test-hotline bench measure-console measure-widget audio eval translations catalogs model lint format clean directory-report
+.PHONY: help run test test-bot test-hotline bench measure-console measure-widget audio eval translations catalogs model lint format clean directory-report lock audit
 
 help:
 	@echo "make run           start the hotline (8000), Rasa (5005) and the action server (5055)"
@@ -46,26 +53,75 @@ help:
 	@echo "make translations  extract texts, update every catalog, compile"
 	@echo "make directory-report  which numbers are confirmed, which are stale, per country"
 	@echo "make format        format the code with ruff"
+	@echo "make lock          regenerate the hashed lock files after a dependency change"
+	@echo "make audit         known vulnerabilities in every lock (pip-audit)"
 
-$(BOT_VENV)/.installed: pyproject.toml bot/requirements.lock
+# Each environment is made afresh from its lock alone, every file's hash checked:
+# first pip, setuptools and wheel (tools/pip.lock); then the lock, whose few
+# source-only packages build with those, never with an isolated setuptools that
+# pip would fetch unhashed; last this project, offline, which fails when
+# pyproject.toml asks for something the lock lacks.
+define install_locked
+	$(1)/python -m pip install --quiet --require-hashes --no-deps -r $(PIP_LOCK)
+	$(1)/python -m pip install --quiet --require-hashes --no-deps --no-build-isolation -r $(2)
+	$(1)/python -m pip install --quiet --no-index --no-build-isolation -e ".[$(3)]" \
+		|| { echo "If a requirement was not found: $(2) lacks what pyproject.toml asks for; run 'make lock'."; exit 1; }
+	$(1)/python -m pip check
+endef
+
+define need_python310
 	@if [ -z "$(PYTHON310)" ]; then \
 		echo "Python 3.10 is needed for Rasa 3.6 and none was found (looked on PATH and under ~/.pyenv/versions/3.10*)."; \
 		echo "Install it (e.g. 'pyenv install 3.10') or run: make PYTHON310=/path/to/python3.10 ..."; exit 1; fi
-	@echo "Creating the bot environment with $(PYTHON310)"
-	$(PYTHON310) -m venv $(BOT_VENV)
-	$(BOT)/pip install --quiet --upgrade pip
-	$(BOT)/pip install --quiet -c bot/requirements.lock -e ".[bot,dev]"
-	@touch $@
+endef
 
-$(HOTLINE_VENV)/.installed: pyproject.toml hotline/requirements.lock
+define need_python3
 	@if [ -z "$(PYTHON3)" ]; then \
 		echo "The hotline needs Python 3.11 or later and none was found on PATH."; \
 		echo "Install it or run: make PYTHON3=/path/to/python3.11 ..."; exit 1; fi
-	@echo "Creating the hotline environment with $(PYTHON3)"
-	$(PYTHON3) -m venv $(HOTLINE_VENV)
-	$(HOTLINE)/pip install --quiet --upgrade pip
-	$(HOTLINE)/pip install --quiet -c hotline/requirements.lock -e ".[hotline,dev,browser]"
+endef
+
+$(BOT_VENV)/.installed: pyproject.toml bot/requirements.lock $(PIP_LOCK)
+	$(need_python310)
+	@echo "Creating the bot environment with $(PYTHON310)"
+	$(PYTHON310) -m venv --clear $(BOT_VENV)
+	$(call install_locked,$(BOT),bot/requirements.lock,$(BOT_EXTRAS))
 	@touch $@
+
+$(HOTLINE_VENV)/.installed: pyproject.toml hotline/requirements.lock $(PIP_LOCK)
+	$(need_python3)
+	@echo "Creating the hotline environment with $(PYTHON3)"
+	$(PYTHON3) -m venv --clear $(HOTLINE_VENV)
+	$(call install_locked,$(HOTLINE),hotline/requirements.lock,$(HOTLINE_EXTRAS))
+	@touch $@
+
+# uv (make lock) and pip-audit (make audit), apart from the line's environments.
+$(TOOLS_VENV)/.installed: tools/tools.lock $(PIP_LOCK)
+	$(need_python3)
+	$(PYTHON3) -m venv --clear $(TOOLS_VENV)
+	$(TOOLS)/python -m pip install --quiet --require-hashes --no-deps -r $(PIP_LOCK)
+	$(TOOLS)/python -m pip install --quiet --require-hashes --no-deps -r tools/tools.lock
+	$(TOOLS)/python -m pip check
+	@touch $@
+
+# Every lock again from pyproject.toml's extras and tools/*.in, with every file's
+# hash. A pinned version stays unless a requirement moved it (uv prefers what the
+# old lock says); UPGRADE="--upgrade-package NAME" moves one on purpose. The bot's
+# lock is for Python 3.10 on Linux, the hotline's for Python 3.11 and later.
+UV_COMPILE = UV_PYTHON_DOWNLOADS=never $(TOOLS)/uv pip compile --quiet --generate-hashes \
+	--custom-compile-command "make lock" $(UPGRADE)
+
+lock: $(TOOLS_VENV)/.installed
+	$(need_python310)
+	$(UV_COMPILE) --universal --python-version 3.10 tools/pip.in -o $(PIP_LOCK)
+	$(UV_COMPILE) --universal --python-version 3.11 tools/tools.in -o tools/tools.lock
+	$(UV_COMPILE) --python $(PYTHON310) --python-platform linux pyproject.toml $(addprefix --extra ,$(subst $(comma), ,$(BOT_EXTRAS))) -o bot/requirements.lock
+	$(UV_COMPILE) --universal --python-version 3.11 pyproject.toml tools/build.in $(addprefix --extra ,$(subst $(comma), ,$(HOTLINE_EXTRAS))) -o hotline/requirements.lock
+
+# pip-audit on every lock; fails on a known vulnerability that
+# tools/audit-ignore.txt does not explain, and when no database answers.
+audit: $(TOOLS_VENV)/.installed
+	tools/audit.sh
 
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(BOT_VENV)/.installed
 	@$(BOT)/pybabel compile --statistics -i $< -o $@ -l $*
