@@ -141,16 +141,17 @@ RULES: tuple[Rule, ...] = (
         "console",
         methods=("POST",),
     ),
-    # Code attempts on the operators' line per calling number (an operator
-    # calls once per caller they answer); refused already at the greeting.
+    # Attempts on the operators' line per calling number, counted where the
+    # line decides (the PIN, after the code; an operator calls once per caller
+    # they answer); refused already at the greeting and at the code.
     Rule(
         "OPERATOR_LINE_PER_NUMBER",
         "10/hour",
         calling_number,
-        ("voice.operator_code",),
+        ("voice.operator_pin",),
         "operator_line",
         exempt_when=not_signed_by_twilio,
-        checked_at=("voice.operator_line",),
+        checked_at=("voice.operator_line", "voice.operator_code"),
     ),
 )
 
