@@ -14,7 +14,9 @@ so no ``/restart`` from the person can un-pause it.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, select, update
+from datetime import timedelta
+
+from sqlalchemy import and_, case, exists, func, select, update
 
 from hotline import metrics, sealing
 from hotline.extensions import db
@@ -93,6 +95,25 @@ def audit(
             action=action,
             conversation_id=conversation_id,
             detail=detail,
+        )
+    )
+
+
+def audited_within(
+    operator: Operator, conversation: Conversation, action: str, window: timedelta
+) -> bool:
+    """The trail holds ``action`` by this operator on this conversation less
+    than ``window`` ago (a recent read, a reason still valid)."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    AuditEntry.operator_id == operator.id,
+                    AuditEntry.conversation_id == conversation.id,
+                    AuditEntry.action == action,
+                    AuditEntry.created_at >= utcnow() - window,
+                )
+            )
         )
     )
 

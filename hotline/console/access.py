@@ -33,7 +33,6 @@ from hotline.console import routing
 from hotline.console.i18n import say
 from hotline.extensions import db
 from hotline.models import (
-    AuditEntry,
     Conversation,
     ConversationEvent,
     Operator,
@@ -197,19 +196,7 @@ def reason_given(operator: Operator, conversation: Conversation) -> bool:
     """The supervisor wrote why they read this conversation less than
     ``REASON_LASTS`` ago. The audit entry is the permission itself: no
     reading by reason leaves no trace."""
-    since = utcnow() - REASON_LASTS
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    AuditEntry.operator_id == operator.id,
-                    AuditEntry.conversation_id == conversation.id,
-                    AuditEntry.action == GAVE_REASON,
-                    AuditEntry.created_at >= since,
-                )
-            )
-        )
-    )
+    return handoff.audited_within(operator, conversation, GAVE_REASON, REASON_LASTS)
 
 
 def give_reason(operator: Operator, conversation: Conversation, reason: str) -> None:

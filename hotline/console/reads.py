@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import exists, select
-
 from hotline import handoff
 from hotline.extensions import db
-from hotline.models import AuditEntry, Conversation, Operator, utcnow
+from hotline.models import Conversation, Operator
 
 VIEWED = "viewed_transcript"
 READ_AUDIT_EVERY = timedelta(minutes=10)
@@ -23,19 +21,7 @@ PAGE, UPDATES = "page", "updates"
 
 
 def _read_lately(operator: Operator, conversation: Conversation) -> bool:
-    since = utcnow() - READ_AUDIT_EVERY
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    AuditEntry.operator_id == operator.id,
-                    AuditEntry.conversation_id == conversation.id,
-                    AuditEntry.action == VIEWED,
-                    AuditEntry.created_at >= since,
-                )
-            )
-        )
-    )
+    return handoff.audited_within(operator, conversation, VIEWED, READ_AUDIT_EVERY)
 
 
 def record_read(
