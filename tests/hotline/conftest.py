@@ -11,6 +11,8 @@ import os
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from flask_migrate import upgrade
 from twilio.request_validator import RequestValidator
 
 from actions.directory.emergency import emergency_numbers_for
-from bot.stack import ROOT, Stack, start_on_free_ports
+from bot.stack import HOTLINE_BIN, ROOT, Stack, free_port, start_on_free_ports
 from hotline import create_app, limits
 from hotline.conversations import find
 from hotline.extensions import db
@@ -231,3 +233,29 @@ def fake_twilio() -> Iterator[FakeTwilio]:
     fake.release.set()
     server.shutdown()
     server.server_close()
+
+
+@contextmanager
+def hotline_on_gunicorn(bot_stack: Stack, tmp_path: Path, **env: str) -> Iterator[str]:
+    """The hotline as ``make run`` serves it (gunicorn, two workers, started by
+    the same ``bot.stack`` code) on a free port, with its own SQLite database
+    (``tmp_path/hotline.db``) and the settings ``env`` adds; its base URL."""
+    config = replace(
+        bot_stack.config,
+        hotline_bin=HOTLINE_BIN,
+        hotline_port=free_port(),
+        extra_env={
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'hotline.db'}",
+            "CONVERSATION_KEY_SECRET": "gunicorn-test-secret-0123456789abcdef",
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "AUDIO_DIR": str(tmp_path / "audio"),
+            **env,
+        },
+    )
+    line = Stack(config, log=(tmp_path / "gunicorn.log").open("wb"))
+    line.start_hotline(HOTLINE_BIN)
+    try:
+        line.wait_ready()
+        yield config.hotline_url
+    finally:
+        line.stop()

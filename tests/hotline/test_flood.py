@@ -21,15 +21,14 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import requests
-from conftest import AUTH_TOKEN
+from conftest import hotline_on_gunicorn
 from test_webchat_bot import response_text
 
-from bot.stack import HOTLINE_BIN, Stack, free_port
+from bot.stack import Stack
 
 FLOOD_CLIENTS = 40
 MIN_ROUNDS, MAX_ROUNDS = 8, 40  # each client's rounds: bounded, and long enough
@@ -42,32 +41,18 @@ TIMEOUT = 60
 @pytest.fixture
 def line_behind_a_proxy(bot_stack: Stack, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """gunicorn serving the hotline with tight limits; its URL and database."""
-    database = tmp_path / "hotline.db"
-    config = replace(
-        bot_stack.config,
-        hotline_bin=HOTLINE_BIN,
-        hotline_port=free_port(),
-        extra_env={
-            "DATABASE_URL": f"sqlite:///{database}",
-            "CONVERSATION_KEY_SECRET": "flood-test-secret",
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "AUDIO_DIR": str(tmp_path / "audio"),
-            "PROXY_COUNT": "1",
-            # A test machine under load: the bot's own answer, however slow.
-            "BOT_TIMEOUT_SECONDS": "30",
-            "WEBCHAT_SESSIONS_PER_CLIENT": "2 per hour",
-            "WEBCHAT_SESSIONS_GLOBAL": f"{SESSIONS_FOR_THE_LINE} per hour",
-            "WEBCHAT_MESSAGES_PER_CLIENT": "5 per hour",
-            "REDIS_URL": "",
-        },
-    )
-    line = Stack(config, log=(tmp_path / "gunicorn.log").open("wb"))
-    line.start_hotline(HOTLINE_BIN)
-    try:
-        line.wait_ready()
-        yield f"{config.hotline_url}/webchat/api/v1", database
-    finally:
-        line.stop()
+    with hotline_on_gunicorn(
+        bot_stack,
+        tmp_path,
+        PROXY_COUNT="1",
+        # A test machine under load: the bot's own answer, however slow.
+        BOT_TIMEOUT_SECONDS="30",
+        WEBCHAT_SESSIONS_PER_CLIENT="2 per hour",
+        WEBCHAT_SESSIONS_GLOBAL=f"{SESSIONS_FOR_THE_LINE} per hour",
+        WEBCHAT_MESSAGES_PER_CLIENT="5 per hour",
+        REDIS_URL="",
+    ) as url:
+        yield f"{url}/webchat/api/v1", tmp_path / "hotline.db"
 
 
 class Flood:

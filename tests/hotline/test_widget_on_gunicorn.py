@@ -6,16 +6,15 @@ language, and leaves with quick exit."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from browser import Page, expect  # skips without Chromium
-from conftest import AUTH_TOKEN
+from conftest import hotline_on_gunicorn
 from test_webchat_bot import response_text
 from test_widget_browser import EXIT_URL, RIGHTS, ask, bot_texts, open_chat, stored
 
-from bot.stack import HOTLINE_BIN, Stack, free_port
+from bot.stack import Stack
 
 pytest_plugins = ["browser"]
 
@@ -23,24 +22,8 @@ pytest_plugins = ["browser"]
 @pytest.fixture
 def served_line(bot_stack: Stack, tmp_path: Path) -> Iterator[str]:
     """gunicorn serving the hotline on a free port, with its own database."""
-    config = replace(
-        bot_stack.config,
-        hotline_bin=HOTLINE_BIN,
-        hotline_port=free_port(),
-        extra_env={
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'hotline.db'}",
-            "CONVERSATION_KEY_SECRET": "gunicorn-test-secret",
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "AUDIO_DIR": str(tmp_path / "audio"),
-        },
-    )
-    line = Stack(config, log=(tmp_path / "gunicorn.log").open("wb"))
-    line.start_hotline(HOTLINE_BIN)
-    try:
-        line.wait_ready()
-        yield config.hotline_url
-    finally:
-        line.stop()
+    with hotline_on_gunicorn(bot_stack, tmp_path) as url:
+        yield url
 
 
 def test_the_widget_on_the_stack_make_run_starts(page: Page, served_line: str) -> None:
