@@ -56,7 +56,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     console.init_cli(app)
     _answer_errors_plainly(app)
+    app.after_request(_never_sniffed)
     return app
+
+
+def _never_sniffed(response: Response) -> Response:
+    """Every answer is read as the type it declares: JSON, a plain-text
+    refusal or TwiML that carries someone's words never runs as a page."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _answer_errors_plainly(app: Flask) -> None:
