@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hotline import config, metrics
 from hotline.extensions import db, migrate
+from hotline.ids import RowIdConverter
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Every form (the console) carries a token; machine APIs are exempted below.
@@ -37,6 +38,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ).parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
+    # Before any route is made: ids past what the database holds are a 404.
+    app.url_map.converters["int"] = RowIdConverter
 
     from hotline import cli, console, health, sms, voice, webchat
     from hotline.webchat.routes import api as webchat_api

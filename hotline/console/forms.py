@@ -7,6 +7,7 @@ from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from hotline.console.i18n import lazy
+from hotline.ids import row_id
 from hotline.texts import Text
 
 MAX_REPLY_CHARS = 1_600  # Twilio's limit for one SMS, split or not
@@ -63,4 +64,4 @@ class NoteForm(FlaskForm):
 
 
 class TransferForm(FlaskForm):
-    operator_id = SelectField(lazy(TRANSFER_TO), coerce=int, id="transfer-to")
+    operator_id = SelectField(lazy(TRANSFER_TO), coerce=row_id, id="transfer-to")

@@ -3,9 +3,17 @@ attack each, so a finding stays fixed however the generated cases change."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
-from conftest import Twilio
+from conftest import Twilio, make_app
 from flask import Flask
+from test_console import Person, claimed_by, flashes
+from test_postgres import fresh_database
+
+from hotline.extensions import db
+from hotline.models import Role
 
 
 @pytest.mark.parametrize(
@@ -33,3 +41,53 @@ def test_twiml_says_nosniff(twilio: Twilio) -> None:
     response = twilio.sms("hola")
     assert response.mimetype == "application/xml"
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
+
+
+# --- the databases the line runs on -------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def line_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The line without a bot, on SQLite and on PostgreSQL (as in production;
+    skipped where it is absent)."""
+    if request.param == "sqlite":
+        yield make_app(tmp_path)
+        return
+    with fresh_database("aliada_findings") as url:
+        app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url)
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+# --- ids that no database holds -----------------------------------------------
+
+PAST_ANY_ID = ["2147483648", "9223372036854775808", "9" * 40]
+
+
+@pytest.mark.parametrize("number", PAST_ANY_ID)
+def test_an_id_past_what_the_database_holds_is_simply_not_found(
+    line_app: Flask, number: str
+) -> None:
+    """Past PostgreSQL's INTEGER (2**31 - 1), or SQLite's 64 bits, the
+    driver raised instead of finding nothing: every console URL with such an
+    id, and the updates' query, was a 500 with a traceback."""
+    ana = Person(line_app, "ana", role=Role.SUPERVISOR).log_in()
+    conversation_id = claimed_by(line_app, ana)
+    assert ana.client.get(f"/console/c/{number}").status_code == 404
+    for action in ("claim", "reply", "canned", "note", "transfer", "close", "return"):
+        assert ana.post(f"/console/c/{number}/{action}").status_code == 404, action
+    retry = f"/console/c/{conversation_id}/m/{number}/retry"
+    assert ana.post(retry).status_code == 404
+    for query in (f"conversation={number}", f"after={number}"):
+        response = ana.client.get(f"/console/api/updates?{query}")
+        assert response.status_code == 200, query
+        assert "messages" not in response.json
+    transfer = ana.post(
+        f"/console/c/{conversation_id}/transfer", {"operator_id": number}
+    )
+    assert transfer.status_code == 302
+    assert "Choose another active operator." in flashes(
+        ana.client.get(transfer.headers["Location"])
+    )
