@@ -3,6 +3,7 @@ attack each, so a finding stays fixed however the generated cases change."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,3 +92,25 @@ def test_an_id_past_what_the_database_holds_is_simply_not_found(
     assert "Choose another active operator." in flashes(
         ana.client.get(transfer.headers["Location"])
     )
+
+
+# --- an Origin that is no URL -------------------------------------------------
+
+
+@pytest.mark.parametrize("origin", ["http://[::1", "http://[zz]:1", "https://[1:2"])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/webchat/api/v1/sessions"), ("OPTIONS", "/webchat/api/v1/messages")],
+)
+def test_an_origin_that_is_no_url_is_refused_like_any_foreign_origin(
+    app: Flask, caplog: pytest.LogCaptureFixture, method: str, path: str, origin: str
+) -> None:
+    """``urlsplit`` raises on a broken IPv6 host: the API answered such an
+    Origin (any script can send one) with a 500 and a traceback."""
+    response = app.test_client().open(path, method=method, headers={"Origin": origin})
+    assert response.status_code == 403
+    assert response.json == {
+        "error": "this origin may not use the web chat API",
+        "status": 403,
+    }
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
