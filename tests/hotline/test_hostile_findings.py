@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import Twilio, make_app
 from flask import Flask
-from test_console import Person, claimed_by, flashes
+from test_console import Person, claimed_by, flashes, stored
 from test_postgres import fresh_database
 
 from hotline.extensions import db
-from hotline.models import Role
+from hotline.models import Message, Note, Role
 
 
 @pytest.mark.parametrize(
@@ -113,4 +113,33 @@ def test_an_origin_that_is_no_url_is_refused_like_any_foreign_origin(
         "error": "this origin may not use the web chat API",
         "status": 403,
     }
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+# --- control characters in what an operator types ----------------------------
+
+
+def test_control_characters_an_operator_sends_are_dropped_not_a_server_error(
+    line_app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL refuses NUL in text: a reply, a note or a username with
+    one was a 500 with a traceback (and the reply was lost). Nobody types
+    control characters in a browser: they go, line breaks and tabs stay."""
+    ana = Person(line_app, "ana").log_in()
+    conversation_id = claimed_by(line_app, ana)
+    typed = "hola\x00 mundo\x07\x1b[31m\r\n\tadiós"
+    for action in ("reply", "note"):
+        response = ana.post(f"/console/c/{conversation_id}/{action}", {"text": typed})
+        assert response.status_code == 302, action
+    assert [m.text for m in stored(line_app, Message, Message.direction == "out")] == [
+        "hola mundo[31m\r\n\tadiós"
+    ]
+    assert [n.text for n in stored(line_app, Note)] == ["hola mundo[31m\r\n\tadiós"]
+    visitor = Person.__new__(Person)
+    visitor.app, visitor.client = line_app, line_app.test_client()
+    login = visitor.client.post(
+        "/console/login",
+        data={"csrf_token": visitor.token(), "username": "ana\x00", "password": "x"},
+    )
+    assert login.status_code == 401
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
