@@ -14,7 +14,7 @@ from test_console import Person, claimed_by, flashes, stored
 from test_postgres import fresh_database
 
 from hotline.extensions import db
-from hotline.models import Message, Note, Role
+from hotline.models import Message, MessageStatus, Note, Role
 
 
 @pytest.mark.parametrize(
@@ -142,4 +142,68 @@ def test_control_characters_an_operator_sends_are_dropped_not_a_server_error(
         data={"csrf_token": visitor.token(), "username": "ana\x00", "password": "x"},
     )
     assert login.status_code == 401
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+# --- Twilio's ids and codes that are not ids and codes -----------------------
+
+
+def sign_and_post(app: Flask, path: str, params: dict[str, str]):
+    return Twilio(app.test_client()).post(path, params)
+
+
+@pytest.mark.parametrize("sid", ["SM\x00" + "a" * 32, "SM" + "a" * 100, "SM a", "SM'--"])
+@pytest.mark.parametrize("path", ["/twilio/sms", "/twilio/sms/fallback"])
+def test_a_message_sid_that_is_no_sid_is_refused(
+    line_app: Flask, caplog: pytest.LogCaptureFixture, path: str, sid: str
+) -> None:
+    """Signed, but not Twilio's shape: on PostgreSQL a NUL, or more than the
+    column's 80 characters, was a 500 with a traceback."""
+    params = {"MessageSid": sid, "From": "+15005550006", "Body": "hola"}
+    assert sign_and_post(line_app, path, params).status_code == 400
+    assert stored(line_app, Message) == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_delivery_report_with_odd_ids_and_codes_changes_nothing(
+    line_app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Delivery reports are always answered 200 (Twilio retries otherwise);
+    a NUL in the id or the error code was a 500 on PostgreSQL."""
+    ana = Person(line_app, "ana").log_in()
+    conversation_id = claimed_by(line_app, ana)
+    sid = "SM" + "b" * 32
+    with line_app.app_context():
+        reply = Message(
+            conversation_id=conversation_id,
+            direction="out",
+            text="hola",
+            status=MessageStatus.QUEUED,
+            provider_id=sid,
+        )
+        db.session.add(reply)
+        db.session.commit()
+    for report in (
+        {"MessageSid": "SM\x00x", "MessageStatus": "failed"},
+        {"MessageSid": sid, "MessageStatus": "failed", "ErrorCode": "300\x0003"},
+    ):
+        response = sign_and_post(line_app, "/twilio/sms/status", report)
+        assert response.status_code == 200
+    [failed] = stored(line_app, Message, Message.provider_id == sid)
+    assert failed.status == MessageStatus.FAILED
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_recording_url_with_control_characters_is_refused(
+    line_app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    params = {
+        "CallSid": "CA" + "c" * 32,
+        "From": "+15005550006",
+        "RecordingUrl": "https://api.twilio.com/x\x00y",
+        "RecordingSid": "RE" + "d" * 32,
+    }
+    response = sign_and_post(line_app, "/twilio/voice/recorded?lang=es", params)
+    assert response.status_code == 400
+    assert stored(line_app, Message) == []
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
