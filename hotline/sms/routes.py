@@ -24,10 +24,11 @@ from hotline.twilio_security import twilio_only
 
 # cli_group=None: the blueprint's commands are top-level (`flask retry-deliveries`).
 bp = Blueprint("sms", __name__, url_prefix="/twilio/sms", cli_group=None)
-# Twilio's message ids are "SM" or "MM" and 32 hex digits; anything that is not
-# letters and digits, or longer than the column, is no id (a NUL or 81
-# characters were a 500 on PostgreSQL).
-MESSAGE_SID = re.compile(r"[A-Za-z0-9]{2,64}")
+# Twilio's message ids are "SM" or "MM" and 32 hex digits. Anything but letters
+# and digits is no id (a NUL was a 500 on PostgreSQL), nor anything longer:
+# Twilio's signature joins names and values without a separator, so a replay
+# can move the next parameter into the id ("SM...NumMedia0") and look new.
+MESSAGE_SID = re.compile(r"[A-Za-z0-9]{2,34}")
 # Twilio's error codes are numbers (30003: unreachable handset).
 ERROR_CODE = re.compile(r"\d{1,10}")
 

@@ -207,3 +207,35 @@ def test_a_recording_url_with_control_characters_is_refused(
     assert response.status_code == 400
     assert stored(line_app, Message) == []
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_signed_sms_cannot_be_replayed_under_a_new_message_sid(
+    line_app: Flask,
+) -> None:
+    """Twilio's signature joins each name and value with no separator, so a
+    parameter can be moved into the value before it without breaking the
+    signature: a captured request replayed with ``MessageSid`` swallowing
+    ``NumMedia=0`` looked like a new message, was kept twice and answered
+    again (to whoever replayed it). Twilio's ids are 34 characters."""
+    twilio = Twilio(line_app.test_client())
+    sid = "SM" + "e" * 32
+    params = {
+        "AccountSid": "AC" + "0" * 32,
+        "Body": "hola",
+        "From": "+15005550006",
+        "MessageSid": sid,
+        "NumMedia": "0",
+        "To": "+15550100",
+    }
+    signature = twilio.validator.compute_signature("http://localhost/twilio/sms", params)
+    assert twilio.post("/twilio/sms", params).status_code == 200
+    smuggled = {**params, "MessageSid": f"{sid}NumMedia0"}
+    del smuggled["NumMedia"]
+    assert signature == twilio.validator.compute_signature(
+        "http://localhost/twilio/sms", smuggled
+    )
+    replayed = twilio.post(
+        "/twilio/sms", smuggled, sign=False, headers={"X-Twilio-Signature": signature}
+    )
+    assert replayed.status_code == 400
+    assert len(stored(line_app, Message, Message.direction == "in")) == 1
