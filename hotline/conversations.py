@@ -363,6 +363,9 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
         return outcome
     if not text:
         outcome.texts = [texts.EMPTY_MESSAGE(outcome.language)]
+        # Kept like every answer: the transcript shows it, a retry gets it.
+        _store_replies(conversation, outcome.texts)
+        db.session.commit()
         return outcome
 
     metadata: dict[str, str] = {"channel": incoming.channel}

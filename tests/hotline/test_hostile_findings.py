@@ -239,3 +239,23 @@ def test_a_signed_sms_cannot_be_replayed_under_a_new_message_sid(
     )
     assert replayed.status_code == 400
     assert len(stored(line_app, Message, Message.direction == "in")) == 1
+
+
+# --- an empty message, sent again ---------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u200b\u200f", "\x00\x07"])
+def test_an_empty_message_sent_again_gets_the_same_answer(app: Flask, text: str) -> None:
+    """The widget sends a message again, with the same id, when the network
+    failed. The answer to a message with nothing in it ("your message
+    arrived empty") was never kept: the retry got no answer at all, and the
+    operators' transcript missed what the line had said."""
+    client = app.test_client()
+    session_id = client.post("/webchat/api/v1/sessions").json["session_id"]
+    message = {"session_id": session_id, "text": text, "client_message_id": "m" * 16}
+    first = client.post("/webchat/api/v1/messages", json=message)
+    again = client.post("/webchat/api/v1/messages", json=message)
+    assert first.status_code == again.status_code == 200
+    assert first.json["replies"] and again.json["replies"] == first.json["replies"]
+    said = [m.text for m in stored(app, Message, Message.direction == "out")]
+    assert said == [reply["text"] for reply in first.json["replies"]]
