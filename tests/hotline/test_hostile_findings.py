@@ -152,7 +152,9 @@ def sign_and_post(app: Flask, path: str, params: dict[str, str]):
     return Twilio(app.test_client()).post(path, params)
 
 
-@pytest.mark.parametrize("sid", ["SM\x00" + "a" * 32, "SM" + "a" * 100, "SM a", "SM'--"])
+@pytest.mark.parametrize(
+    "sid", ["SM\x00" + "a" * 32, "SM" + "a" * 100, "SM a", "SM'--"]
+)
 @pytest.mark.parametrize("path", ["/twilio/sms", "/twilio/sms/fallback"])
 def test_a_message_sid_that_is_no_sid_is_refused(
     line_app: Flask, caplog: pytest.LogCaptureFixture, path: str, sid: str
@@ -227,7 +229,9 @@ def test_a_signed_sms_cannot_be_replayed_under_a_new_message_sid(
         "NumMedia": "0",
         "To": "+15550100",
     }
-    signature = twilio.validator.compute_signature("http://localhost/twilio/sms", params)
+    signature = twilio.validator.compute_signature(
+        "http://localhost/twilio/sms", params
+    )
     assert twilio.post("/twilio/sms", params).status_code == 200
     smuggled = {**params, "MessageSid": f"{sid}NumMedia0"}
     del smuggled["NumMedia"]
@@ -245,7 +249,9 @@ def test_a_signed_sms_cannot_be_replayed_under_a_new_message_sid(
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\u200b\u200f", "\x00\x07"])
-def test_an_empty_message_sent_again_gets_the_same_answer(app: Flask, text: str) -> None:
+def test_an_empty_message_sent_again_gets_the_same_answer(
+    app: Flask, text: str
+) -> None:
     """The widget sends a message again, with the same id, when the network
     failed. The answer to a message with nothing in it ("your message
     arrived empty") was never kept: the retry got no answer at all, and the
@@ -259,3 +265,20 @@ def test_an_empty_message_sent_again_gets_the_same_answer(app: Flask, text: str)
     assert first.json["replies"] and again.json["replies"] == first.json["replies"]
     said = [m.text for m in stored(app, Message, Message.direction == "out")]
     assert said == [reply["text"] for reply in first.json["replies"]]
+
+
+# --- control characters around an SMS keyword -------------------------------
+
+
+@pytest.mark.parametrize("body", ["STOP\x00", "\x07help", "START\x1b", "wrong number\x00"])
+def test_a_keyword_with_control_characters_is_kept_clean(
+    line_app: Flask, caplog: pytest.LogCaptureFixture, body: str
+) -> None:
+    """STOP, START, HELP and the safe word are matched without punctuation
+    or control characters, but were kept exactly as sent: on PostgreSQL a
+    NUL made STOP a 500 with a traceback (and the person not unsubscribed)."""
+    response = Twilio(line_app.test_client()).sms(body)
+    assert response.status_code == 200
+    [kept] = stored(line_app, Message, Message.direction == "in")
+    assert kept.text == "".join(c for c in body if c.isprintable())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
