@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hotline import config, limits, metrics
 from hotline.extensions import db, migrate
+from hotline.ids import RowIdConverter
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Every form (the console) carries a token; machine APIs are exempted below.
@@ -41,6 +42,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ).parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
+    # Before any route is made: ids past what the database holds are a 404.
+    app.url_map.converters["int"] = RowIdConverter
 
     from hotline import cli, console, health, sms, voice, webchat
     from hotline.webchat.routes import api as webchat_api
@@ -61,7 +64,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     console.init_cli(app)
     _answer_errors_plainly(app)
+    app.after_request(_never_sniffed)
     return app
+
+
+def _never_sniffed(response: Response) -> Response:
+    """Every answer is read as the type it declares: JSON, a plain-text
+    refusal or TwiML that carries someone's words never runs as a page."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _answer_errors_plainly(app: Flask) -> None:

@@ -153,11 +153,13 @@ def find_or_start(
 def keep(
     conversation: Conversation, text: str, status: str, provider_id: str | None = None
 ) -> Message | None:
-    """Store one incoming message; None when this delivery was already stored."""
+    """Store one incoming message, cleaned (also a keyword or the safe word,
+    matched without control characters: a NUL was a 500 on PostgreSQL); None
+    when this delivery was already stored."""
     message = Message(
         conversation=conversation,
         direction="in",
-        text=text[:MAX_STORED_CHARS],
+        text=clean_text(text)[:MAX_STORED_CHARS],
         status=status,
         provider_id=provider_id,
     )
@@ -363,6 +365,9 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
         return outcome
     if not text:
         outcome.texts = [texts.EMPTY_MESSAGE(outcome.language)]
+        # Kept like every answer: the transcript shows it, a retry gets it.
+        _store_replies(conversation, outcome.texts)
+        db.session.commit()
         return outcome
 
     metadata: dict[str, str] = {"channel": incoming.channel}

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from hotline.console.i18n import lazy
 from hotline.conversations import clean_text
+from hotline.ids import row_id
 from hotline.texts import Text
 
 MAX_REPLY_CHARS = 1_600  # Twilio's limit for one SMS, split or not
@@ -25,8 +29,30 @@ PIN_AGAIN = Text("console", "The new PIN again")
 REASON = Text("console", "Why do you need to read this conversation?")
 MIN_REASON_CHARS, MAX_REASON_CHARS = 10, 200  # 200: the audit entry's detail
 
+# Control characters but tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-class PasswordForm(FlaskForm):
+
+def _without_controls(value: object) -> object:
+    """Nobody types control characters in a browser, and PostgreSQL refuses
+    NUL in text outright (a reply with one was a 500, and lost)."""
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+class ConsoleForm(FlaskForm):
+    """Every text typed into the console is stored or looked up: control
+    characters go from each (not from a password, which is only hashed)."""
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict) -> Any:
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
+                filters = [*unbound_field.kwargs.get("filters", ()), _without_controls]
+                options = {**options, "filters": filters}
+            return unbound_field.bind(form=form, **options)
+
+
+class PasswordForm(ConsoleForm):
     username = StringField(
         lazy(USERNAME), validators=[DataRequired(), Length(max=64)], id="username"
     )
@@ -35,7 +61,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(ConsoleForm):
     code = StringField(
         lazy(CODE),
         validators=[DataRequired(), Regexp(r"^\s*\d{3}\s?\d{3}\s*$")],
@@ -43,12 +69,12 @@ class CodeForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(ConsoleForm):
     """A button with nothing but its token: claim, close, return to the bot,
     log out."""
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(ConsoleForm):
     text = TextAreaField(
         lazy(REPLY),
         validators=[DataRequired(), Length(max=MAX_REPLY_CHARS)],
@@ -56,11 +82,11 @@ class ReplyForm(FlaskForm):
     )
 
 
-class CannedForm(FlaskForm):
+class CannedForm(ConsoleForm):
     context = SelectField(lazy(CANNED), id="canned")
 
 
-class NoteForm(FlaskForm):
+class NoteForm(ConsoleForm):
     text = TextAreaField(
         lazy(NOTE),
         validators=[DataRequired(), Length(max=4_000)],
@@ -68,11 +94,11 @@ class NoteForm(FlaskForm):
     )
 
 
-class TransferForm(FlaskForm):
-    operator_id = SelectField(lazy(TRANSFER_TO), coerce=int, id="transfer-to")
+class TransferForm(ConsoleForm):
+    operator_id = SelectField(lazy(TRANSFER_TO), coerce=row_id, id="transfer-to")
 
 
-class PhonePinForm(FlaskForm):
+class PhonePinForm(ConsoleForm):
     """Setting one's phone PIN takes the password too: a console left open
     is not enough to choose the PIN of its operator."""
 
@@ -95,7 +121,7 @@ def _printable(value: str | None) -> str | None:
     return clean_text(value) if isinstance(value, str) else value
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(ConsoleForm):
     """A supervisor's reason to read a conversation that never reached people."""
 
     reason = TextAreaField(

@@ -26,6 +26,7 @@ from hotline.console.forms import (
 from hotline.console.i18n import label, say
 from hotline.conversations import fallback_languages
 from hotline.extensions import db
+from hotline.ids import row_id
 from hotline.models import (
     AuditEntry,
     Conversation,
@@ -426,7 +427,7 @@ def updates() -> Response:
     """What changed since message ``after``: the queue (as the page renders
     it), and the open conversation's new messages when ``conversation`` is
     given. Polled every few seconds; it does not count as activity."""
-    after = request.args.get("after", 0, type=int)
+    after = request.args.get("after", 0, type=row_id)
     payload: dict[str, object] = {
         "latest": _latest_message_id(),
         "queue_html": render_template("console/_queue.html", **_queue_context()),

@@ -9,6 +9,7 @@ where Twilio reports the delivery of an operator's reply (``hotline.delivery``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import click
@@ -23,6 +24,13 @@ from hotline.twilio_security import twilio_only
 
 # cli_group=None: the blueprint's commands are top-level (`flask retry-deliveries`).
 bp = Blueprint("sms", __name__, url_prefix="/twilio/sms", cli_group=None)
+# Twilio's message ids are "SM" or "MM" and 32 hex digits. Anything but letters
+# and digits is no id (a NUL was a 500 on PostgreSQL), nor anything longer:
+# Twilio's signature joins names and values without a separator, so a replay
+# can move the next parameter into the id ("SM...NumMedia0") and look new.
+MESSAGE_SID = re.compile(r"[A-Za-z0-9]{2,34}")
+# Twilio's error codes are numbers (30003: unreachable handset).
+ERROR_CODE = re.compile(r"\d{1,10}")
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,7 @@ def _reply(texts_: list[str], channel: str) -> Response:
 
 def _inbound() -> InboundSms:
     inbound = parse_webhook(request.form.to_dict())
-    if inbound is None:
+    if inbound is None or not MESSAGE_SID.fullmatch(inbound.message_sid):
         metrics.REJECTED.labels(request.path, "missing_parameters").inc()
         abort(400)
     return inbound
@@ -157,11 +165,12 @@ def status() -> Response:
     """Twilio's delivery report for a reply we sent. Always 200 (Twilio retries
     otherwise); a SID we do not know changes nothing."""
     sid = request.form.get("MessageSid", "").strip()
-    if sid:
+    error_code = request.form.get("ErrorCode", "").strip()
+    if MESSAGE_SID.fullmatch(sid):
         delivery.report_status(
             sid,
             request.form.get("MessageStatus", "").strip().lower(),
-            request.form.get("ErrorCode", "").strip() or None,
+            error_code if ERROR_CODE.fullmatch(error_code) else None,
         )
     return Response("", status=200, mimetype="text/plain")
 

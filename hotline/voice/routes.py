@@ -342,6 +342,7 @@ def recorded() -> Response:
     if (
         not url.startswith("https://")
         or len(url) > MAX_RECORDING_URL_CHARS
+        or not url.isprintable()  # a NUL was a 500 on PostgreSQL
         or not RECORDING_SID.fullmatch(recording_sid)
     ):
         metrics.REJECTED.labels(request.path, "missing_parameters").inc()

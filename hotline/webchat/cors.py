@@ -25,8 +25,14 @@ def _normalised(origin: str) -> str:
 
 
 def is_allowed(origin: str) -> bool:
-    """The hotline's own host, or a configured origin (scheme, host and port)."""
-    if urlsplit(origin).netloc.lower() == request.host.lower():
+    """The hotline's own host, or a configured origin (scheme, host and port).
+    An Origin that is no URL (``http://[::1``: ``urlsplit`` raises) is no
+    page of ours."""
+    try:
+        host = urlsplit(origin).netloc.lower()
+    except ValueError:
+        return False
+    if host == request.host.lower():
         return True
     configured = current_app.config.get("WEBCHAT_ALLOWED_ORIGINS") or []
     return _normalised(origin) in {_normalised(o) for o in configured}

@@ -58,7 +58,6 @@ def api_error(error: HTTPException) -> tuple[Response, int]:
 @api.after_request
 def keep_nothing_in_the_browser(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

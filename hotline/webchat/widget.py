@@ -78,7 +78,6 @@ def public(response: Response) -> Response:
     response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE_SECONDS}"
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -145,5 +144,4 @@ def demo() -> Response:
     response = Response(page, mimetype="text/html")
     response.headers["Content-Security-Policy"] = demo_page_policy()
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
