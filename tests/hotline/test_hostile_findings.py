@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import Twilio, make_app
 from flask import Flask
-from test_console import Person, claimed_by, flashes, stored
+from test_console import Person, at, claimed_by, flashes, stored
 from test_postgres import fresh_database
 
 from hotline.extensions import db
@@ -79,14 +79,16 @@ def test_an_id_past_what_the_database_holds_is_simply_not_found(
     assert ana.client.get(f"/console/c/{number}").status_code == 404
     for action in ("claim", "reply", "canned", "note", "transfer", "close", "return"):
         assert ana.post(f"/console/c/{number}/{action}").status_code == 404, action
-    retry = f"/console/c/{conversation_id}/m/{number}/retry"
+    retry = at(line_app, conversation_id, f"m/{number}/retry")
     assert ana.post(retry).status_code == 404
-    for query in (f"conversation={number}", f"after={number}"):
-        response = ana.client.get(f"/console/api/updates?{query}")
-        assert response.status_code == 200, query
-        assert "messages" not in response.json
+    assert (
+        ana.client.get(f"/console/api/updates?conversation={number}").status_code == 404
+    )
+    response = ana.client.get(f"/console/api/updates?after={number}")
+    assert response.status_code == 200
+    assert "messages" not in response.json
     transfer = ana.post(
-        f"/console/c/{conversation_id}/transfer", {"operator_id": number}
+        at(line_app, conversation_id, "transfer"), {"operator_id": number}
     )
     assert transfer.status_code == 302
     assert "Choose another active operator." in flashes(
@@ -129,7 +131,7 @@ def test_control_characters_an_operator_sends_are_dropped_not_a_server_error(
     conversation_id = claimed_by(line_app, ana)
     typed = "hola\x00 mundo\x07\x1b[31m\r\n\tadiós"
     for action in ("reply", "note"):
-        response = ana.post(f"/console/c/{conversation_id}/{action}", {"text": typed})
+        response = ana.post(at(line_app, conversation_id, action), {"text": typed})
         assert response.status_code == 302, action
     assert [m.text for m in stored(line_app, Message, Message.direction == "out")] == [
         "hola mundo[31m\r\n\tadiós"
@@ -270,7 +272,9 @@ def test_an_empty_message_sent_again_gets_the_same_answer(
 # --- control characters around an SMS keyword -------------------------------
 
 
-@pytest.mark.parametrize("body", ["STOP\x00", "\x07help", "START\x1b", "wrong number\x00"])
+@pytest.mark.parametrize(
+    "body", ["STOP\x00", "\x07help", "START\x1b", "wrong number\x00"]
+)
 def test_a_keyword_with_control_characters_is_kept_clean(
     line_app: Flask, caplog: pytest.LogCaptureFixture, body: str
 ) -> None:
