@@ -270,7 +270,9 @@ def test_an_empty_message_sent_again_gets_the_same_answer(
 # --- control characters around an SMS keyword -------------------------------
 
 
-@pytest.mark.parametrize("body", ["STOP\x00", "\x07help", "START\x1b", "wrong number\x00"])
+@pytest.mark.parametrize(
+    "body", ["STOP\x00", "\x07help", "START\x1b", "wrong number\x00"]
+)
 def test_a_keyword_with_control_characters_is_kept_clean(
     line_app: Flask, caplog: pytest.LogCaptureFixture, body: str
 ) -> None:
