@@ -243,6 +243,13 @@ def _answer(outcome: Outcome, step: int) -> Response:
 @twilio_only
 def turn() -> Response:
     call_sid = params.call_sid()
+    # Twilio sends the line's number (To) with every turn. Its signature joins
+    # names and values with no separator, so a captured turn replayed with To
+    # swallowed by the parameter before it (SpeechResult="" then To=+1...
+    # becomes SpeechResult="To+1...") still verifies: then To is missing, and
+    # the replay must not become words the caller never said.
+    if "To" not in request.form:
+        abort(400)
     language = known_language(request.args.get("lang"))
     step = max(_count("step", 1, MAX_STEP), 1)
     misses = _count("miss", 0, MISSES_BEFORE_TRANSFER)
