@@ -247,6 +247,33 @@ def test_a_signed_sms_cannot_be_replayed_under_a_new_message_sid(
     assert len(stored(line_app, Message, Message.direction == "in")) == 1
 
 
+def test_a_silent_call_step_cannot_be_replayed_as_words(line_app: Flask) -> None:
+    """The same blind spot on a call: a turn where the caller said nothing,
+    replayed with ``To`` swallowed by ``SpeechResult``, still verified and
+    became words the caller never said ("To+15550100"), kept and answered."""
+    twilio = Twilio(line_app.test_client())
+    path = "/twilio/voice/turn?lang=es&step=1"
+    params = {
+        "AccountSid": "AC" + "0" * 32,
+        "CallSid": "CA" + "f" * 32,
+        "From": "+15005550006",
+        "SpeechResult": "",
+        "To": "+15550100",
+    }
+    signature = twilio.validator.compute_signature(f"http://localhost{path}", params)
+    assert twilio.post(path, params).status_code == 200
+    smuggled = {**params, "SpeechResult": "To+15550100"}
+    del smuggled["To"]
+    assert signature == twilio.validator.compute_signature(
+        f"http://localhost{path}", smuggled
+    )
+    replayed = twilio.post(
+        path, smuggled, sign=False, headers={"X-Twilio-Signature": signature}
+    )
+    assert replayed.status_code == 400
+    assert stored(line_app, Message, Message.direction == "in") == []
+
+
 # --- an empty message, sent again ---------------------------------------------
 
 
