@@ -21,7 +21,6 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from hotline import conversations, delivery
 from hotline.conversations import Incoming, Outcome
 from hotline.extensions import db
-from hotline.ids import MAX_ID
 from hotline.models import Channel, utcnow
 from hotline.privacy import conversation_key
 from hotline.webchat.cors import init_cors
@@ -114,8 +113,7 @@ def fetch_replies() -> Response:
     after = body.get("after", 0)
     if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after < 10**18:
         raise BadRequest("field 'after' must be a message id (0 or more)")
-    # No message has an id past MAX_ID; PostgreSQL refuses a larger number.
-    replies = delivery.fetch_for_widget(session_id, min(after, MAX_ID))
+    replies = delivery.fetch_for_widget(session_id, after)
     return jsonify(messages=replies.messages, language=replies.language)
 
 
