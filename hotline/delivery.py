@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from hotline import conversations, handoff, safety, sealing
 from hotline.extensions import db
+from hotline.ids import MAX_ID
 from hotline.models import Channel, Conversation, Message, MessageStatus, utcnow
 from hotline.privacy import conversation_key, pseudonym
 from hotline.sms.segments import compose
@@ -119,7 +120,8 @@ def fetch_for_widget(session_id: str, after: int) -> WidgetReplies:
         .where(
             Message.conversation_id == conversation.id,
             Message.direction == "out",
-            Message.id > after,
+            # No message has an id past MAX_ID; PostgreSQL refuses a larger one.
+            Message.id > min(after, MAX_ID),
             (Message.status == MessageStatus.QUEUED)
             | ((Message.status == MessageStatus.SENT) & (Message.attempts > 0)),
         )

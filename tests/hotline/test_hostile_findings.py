@@ -313,3 +313,25 @@ def test_a_keyword_with_control_characters_is_kept_clean(
     [kept] = stored(line_app, Message, Message.direction == "in")
     assert kept.text == "".join(c for c in body if c.isprintable())
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+# --- a web chat's 'after' past any message id --------------------------------
+
+
+@pytest.mark.parametrize("after", [2**31, 10**12, 10**18 - 1])
+def test_replies_after_an_id_past_any_message_are_none(
+    line_app: Flask, caplog: pytest.LogCaptureFixture, after: int
+) -> None:
+    """No message has an id past 2**31 - 1 (PostgreSQL's INTEGER): asking
+    for those after it was a 500 with a traceback there, not an empty list."""
+    client = line_app.test_client()
+    session_id = client.post("/webchat/api/v1/sessions").json["session_id"]
+    client.post(
+        "/webchat/api/v1/messages", json={"session_id": session_id, "text": "hola"}
+    )
+    response = client.post(
+        "/webchat/api/v1/replies", json={"session_id": session_id, "after": after}
+    )
+    assert response.status_code == 200
+    assert response.json["messages"] == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

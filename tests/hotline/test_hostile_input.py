@@ -325,6 +325,9 @@ class Line:
         }
         self.sessions: list[str] = []
         self.senders: list[str] = []
+        # Numbers, texts, session ids and passwords sent so far: never in the
+        # metrics.
+        self.secrets_seen: set[str] = set()
         with app.app_context():
             self.operator_ids = [
                 str(operator_id)
@@ -877,7 +880,7 @@ def webchat_attack(data: st.DataObject, route: Route, line: Line) -> Attack:
         "invented": invented,
         "hostile": hostile,
     }.get(session) or line.new_session()
-    text = data.draw(hs.TEXT | hs.JSON_VALUES, label="text")
+    text = data.draw(hs.mostly(hs.TEXT, hs.JSON_VALUES), label="text")
     fields = {
         "session_id": session_id,
         "text": text,
@@ -1004,9 +1007,15 @@ def public_attack(data: st.DataObject, route: Route, line: Line) -> Attack:
 
 
 def health_attack(data: st.DataObject, route: Route, line: Line) -> Attack:
+    """Hostile queries and headers; for ``/metrics``, the line's own token
+    (when it has one), a forged one or none."""
     attack = public_attack(data, route, line)
-    if data.draw(st.booleans(), label="a token"):
-        attack.headers["Authorization"] = "Bearer " + data.draw(hs.HEADER_VALUE)
+    token = data.draw(st.sampled_from(["the line's", "forged", "none"]), label="token")
+    forged = data.draw(hs.HEADER_VALUE, label="forged token")
+    if token == "the line's" and line.app.config.get("METRICS_TOKEN"):
+        attack.headers["Authorization"] = f"Bearer {line.app.config['METRICS_TOKEN']}"
+    elif token == "forged":
+        attack.headers["Authorization"] = f"Bearer {forged}"
     return attack
 
 
@@ -1345,6 +1354,7 @@ def run(line: Line, family: Family, route: Route, attack: Attack) -> TestRespons
     )
     TALLY.requests[(line.database, route.endpoint)] += 1
     TALLY.statuses[(route.endpoint, response.status_code)] += 1
+    line.secrets_seen.update(attack.secrets)
     if response.mimetype in ("text/html", "application/xml"):
         line.learn_links(response.get_data(as_text=True))
     assert_clean(line, family, route, attack, response, reached)
@@ -1691,3 +1701,21 @@ def test_what_a_person_writes_reaches_the_console_as_text(
     assert clean_text(IN_DANGER + text) in [m["text"] for m in updates.json["messages"]]
     TALLY.requests[(line.database, "markup shown in the console")] += 4
     TALLY.checked["console pages read as inert HTML"] += 1
+
+
+# --- last: what the line counted -------------------------------------------------
+
+
+def test_the_metrics_show_nothing_anyone_sent(line: Line) -> None:
+    """After every attack above: counts only, no number, text, session id
+    or password anyone sent."""
+    token = line.app.config.get("METRICS_TOKEN")
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = line.client("anonymous").get("/metrics", headers=headers)
+    if response.status_code == 404:
+        pytest.skip("the metrics are off")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for secret in line.secrets_seen:
+        assert_not_logged(secret, page)
+    TALLY.checked["things people sent, none in the metrics"] += len(line.secrets_seen)
