@@ -230,7 +230,11 @@ def form_pairs(
 
 
 def urlencoded(pairs: list[tuple[str, str]]) -> str:
-    return urlencode(pairs, quote_via=quote)
+    """A form or query as a client writes it (a lone surrogate, which no
+    client can encode, as the replacement character)."""
+    return urlencode(
+        [(encodable(name), encodable(value)) for name, value in pairs], quote_via=quote
+    )
 
 
 QUERY = form_pairs(FIELD_NAMES).map(urlencoded)
