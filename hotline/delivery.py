@@ -24,7 +24,7 @@ from hotline import conversations, handoff, safety, sealing
 from hotline.extensions import db
 from hotline.ids import MAX_ID
 from hotline.models import Channel, Conversation, Message, MessageStatus, utcnow
-from hotline.privacy import conversation_key, pseudonym
+from hotline.privacy import pseudonym
 from hotline.sms.segments import compose
 from hotline.twilio_rest import OutgoingSms, TwilioError, send_message
 
@@ -100,19 +100,14 @@ class WidgetReplies:
     language: str
 
 
-def fetch_for_widget(session_id: str, after: int) -> WidgetReplies:
+def fetch_for_widget(conversation: Conversation | None, after: int) -> WidgetReplies:
     """The web chat's replies from people (operators, the line) with id >
     ``after``, marked sent. The bot's own replies went out in the answer to
-    the person's message and are not repeated. An unknown session gets an
-    empty list, like a known one with nothing new (no oracle).
+    the person's message and are not repeated. A session with no conversation
+    yet gets an empty list, like one with nothing new (no oracle).
 
     ``attempts`` counts fetches here, so a reply already fetched is given
     again to a widget that asks from an earlier id (its answer was lost)."""
-    conversation = db.session.scalar(
-        select(Conversation).where(
-            Conversation.key == conversation_key(Channel.WEBCHAT, session_id)
-        )
-    )
     if conversation is None:
         return WidgetReplies([], conversations.fallback_languages()[0])
     replies = db.session.scalars(

@@ -120,8 +120,7 @@ def fetch_replies() -> Response:
     after = body.get("after", 0)
     if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after < 10**18:
         raise BadRequest("field 'after' must be a message id (0 or more)")
-    current_conversation(session_id)
-    replies = delivery.fetch_for_widget(session_id, after)
+    replies = delivery.fetch_for_widget(current_conversation(session_id), after)
     return jsonify(messages=replies.messages, language=replies.language)
 
 
