@@ -69,7 +69,13 @@ def new_session_id() -> str:
         + int(time.time()).to_bytes(_ISSUED_BYTES, "big")
         + secrets.token_bytes(_RANDOM_BYTES)
     )
-    return base64.urlsafe_b64encode(body + _mac(body)).rstrip(b"=").decode("ascii")
+    return _encode(body + _mac(body))
+
+
+def _encode(raw: bytes) -> str:
+    """The one spelling of an id: base64 ignores a last character's unused
+    bits, so several strings decode to the same bytes."""
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
 def looks_random(session_id: str) -> bool:
@@ -85,6 +91,8 @@ def issued_at(session_id: str) -> datetime | None:
     except (ValueError, binascii.Error):
         return None
     if len(raw) != _RAW_BYTES or not raw.startswith(_VERSION):
+        return None
+    if _encode(raw) != session_id:  # the same bytes spelled another way
         return None
     body, mac = raw[:-_MAC_BYTES], raw[-_MAC_BYTES:]
     if not hmac.compare_digest(mac, _mac(body)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import string
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +137,9 @@ def test_a_made_up_session_id_is_refused_and_nothing_is_kept(
     """Ids the line did not issue: long and random enough to pass the old
     check, or one of the line's own with a character changed."""
     issued = new_session(client)
-    changed = issued[:-1] + ("A" if issued[-1] != "A" else "B")
+    middle = len(issued) // 2
+    other = "A" if issued[middle] != "A" else "B"
+    changed = issued[:middle] + other + issued[middle + 1 :]
     before = rejected(MESSAGES, "unknown_session")
     for made_up in ("S" * 43, secrets.token_urlsafe(32), changed, issued + "A"):
         answer = send(client, made_up, "hola")
@@ -145,6 +148,20 @@ def test_a_made_up_session_id_is_refused_and_nothing_is_kept(
         assert client.post(REPLIES, json={"session_id": made_up}).status_code == 404
     assert conversations_stored(app) == 0
     assert rejected(MESSAGES, "unknown_session") - before == 4
+    assert send(client, issued, "hola").status_code == 200
+
+
+def test_a_session_id_spelled_another_way_is_not_the_same_session(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Base64 leaves the last character's low bits unused: an id with them
+    changed decodes to the same bytes, but it is not the id the line issued,
+    and it would key a second conversation beside the person's."""
+    issued = new_session(client)
+    alphabet = string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_"
+    same_bytes = issued[:-1] + alphabet[alphabet.index(issued[-1]) ^ 1]
+    assert send(client, same_bytes, "hola").status_code == 404
+    assert conversations_stored(app) == 0
     assert send(client, issued, "hola").status_code == 200
 
 
