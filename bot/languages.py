@@ -1,23 +1,77 @@
-"""The line's languages and the order in which missing translations fall back.
+"""The line's languages, read from ``bot/languages.yml`` (the one place that
+lists them), and the order in which missing translations fall back.
 
-Shared by the NLG (bot side) and the actions; both run in the bot environment.
-A missing text degrades to the nearest language the person likely reads, and
-English is always last, so nobody ever sees a message id.
+Shared by the NLG and the actions (bot environment) and the hotline. A missing
+text degrades to the nearest language the person likely reads, and English is
+always last, so nobody ever sees a message id. Adding a language is an entry in
+the file (``make new-language``) plus its translation work.
 """
 
-CORE_LANGUAGES = ("en", "es", "pt", "fr")
-EXTRA_LANGUAGES = ("ht", "qu", "gn")
-SUPPORTED_LANGUAGES = CORE_LANGUAGES + EXTRA_LANGUAGES
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+REGISTRY = Path(__file__).with_name("languages.yml")
 DEFAULT_LANGUAGE = "en"
 
-FALLBACKS = {
-    "es": ("en",),
-    "pt": ("es", "en"),
-    "fr": ("en",),
-    "ht": ("fr", "en"),
-    "qu": ("es", "en"),
-    "gn": ("es", "en"),
-}
+
+@dataclass(frozen=True)
+class Voice:
+    """How a call sounds in a language (see the file's header)."""
+
+    twilio: bool
+    say: str
+    polly: str
+    listen: str | None
+    espeak: str | None
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    autonym: str
+    fallback: tuple[str, ...]
+    core: bool
+    aliases: tuple[str, ...]
+    also_called: tuple[str, ...]
+    person_word: str
+    voice: Voice
+
+
+def _read(path: Path) -> dict[str, Language]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    languages = {
+        code: Language(
+            code=code,
+            name=entry["name"],
+            autonym=entry["autonym"],
+            fallback=tuple(entry["fallback"]),
+            core=bool(entry["core"]),
+            aliases=tuple(entry.get("aliases", ())),
+            also_called=tuple(entry.get("also_called", ())),
+            person_word=entry["person_word"],
+            voice=Voice(**entry["voice"]),
+        )
+        for code, entry in raw.items()
+    }
+    if DEFAULT_LANGUAGE not in languages:
+        raise ValueError(f"{path}: the default language {DEFAULT_LANGUAGE} is missing")
+    for language in languages.values():
+        unknown = set(language.fallback) - set(languages)
+        if unknown:
+            raise ValueError(f"{path}: {language.code} falls back to unknown {unknown}")
+    return languages
+
+
+LANGUAGES: dict[str, Language] = _read(REGISTRY)
+SUPPORTED_LANGUAGES = tuple(LANGUAGES)
+CORE_LANGUAGES = tuple(code for code, lang in LANGUAGES.items() if lang.core)
+EXTRA_LANGUAGES = tuple(code for code, lang in LANGUAGES.items() if not lang.core)
+FALLBACKS = {code: lang.fallback for code, lang in LANGUAGES.items() if lang.fallback}
 
 
 def first_supported(*candidates: object) -> str:
@@ -34,3 +88,12 @@ def fallback_chain(language: str) -> tuple[str, ...]:
         return (DEFAULT_LANGUAGE,)
     chain = (language, *FALLBACKS.get(language, ()))
     return chain if chain[-1] == DEFAULT_LANGUAGE else (*chain, DEFAULT_LANGUAGE)
+
+
+def canonical(code: str) -> str | None:
+    """Our code for a language tag a browser or system sends ("quz-PE" -> "qu")."""
+    primary = code.strip().lower().replace("_", "-").split("-")[0]
+    for language in LANGUAGES.values():
+        if primary == language.code or primary in language.aliases:
+            return language.code
+    return None
