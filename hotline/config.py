@@ -181,7 +181,10 @@ def from_environment() -> dict[str, Any]:
             "DATABASE_URL", f"sqlite:///{ROOT / '.hotline' / 'hotline.db'}"
         ),
         # Database errors must not carry message text into the logs.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
+        # A pooled connection the database dropped (a restart, a failover, a
+        # cut idle connection) is replaced before use instead of failing a
+        # person's request with a 500: one round trip per checkout.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, "pool_pre_ping": True},
         # Keys the conversation hashes; required outside development.
         "CONVERSATION_KEY_SECRET": os.environ.get("CONVERSATION_KEY_SECRET", ""),
         "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN", ""),

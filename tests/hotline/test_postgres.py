@@ -91,3 +91,23 @@ def test_racing_duplicate_deliveries_are_answered_once(postgres_app: Flask) -> N
             select(Message).where(Message.direction == "in")
         ).all()
     assert len(incoming) == 1
+
+
+def test_a_connection_the_database_dropped_does_not_fail_the_next_person(
+    postgres_app: Flask, postgres_url: str
+) -> None:
+    """PostgreSQL restarts, a failover, or an idle connection cut by the network:
+    the pooled connection is dead, and the next message must still be
+    answered, not refused with a 500."""
+    twilio = Twilio(postgres_app.test_client())
+    assert message_bodies(twilio.sms("hola"))
+    name = postgres_url.rsplit("/", 1)[1]
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        cut = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchone()
+    assert cut and cut[0] >= 1
+    [body] = message_bodies(twilio.sms("necesito un lugar seguro"))
+    assert bot_says("utter_shelter_info", "es") in body
