@@ -38,9 +38,9 @@ RASA_ENDPOINTS ?= bot/endpoints.yml
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 DANGER_INPUTS := bot/normalize.py bot/danger.py bot/danger_training.py $(shell find bot/data/nlu bot/danger_data bot/emergency_keywords -type f 2>/dev/null)
-TRAINING_INPUTS := config.yml $(DANGER_MODEL) $(shell find bot/data bot/domain bot/components -type f -not -name "*.pyc" 2>/dev/null)
+TRAINING_INPUTS := config.yml bot/languages.yml $(DANGER_MODEL) $(shell find bot/data bot/domain bot/components -type f -not -name "*.pyc" 2>/dev/null)
 
-.PHONY: help run test test-bot test-hotline bench measure-console measure-widget audio eval translations catalogs model lint format clean directory-report lock audit
+.PHONY: help run test test-bot test-hotline bench measure-console measure-widget audio eval translations catalogs model lint format clean directory-report lock audit new-language
 
 help:
 	@echo "make run           start the hotline (8000), Rasa (5005) and the action server (5055)"
@@ -177,6 +177,12 @@ audio: $(HOTLINE_VENV)/.installed catalogs
 
 eval: $(BOT_VENV)/.installed catalogs $(MODEL)
 	$(BOT)/python -m bot.evaluate --model $(MODEL) --report reports/eval.json --compare --cross-validation
+
+# A new language: every piece it needs, empty or as a skeleton (README,
+# "Adding a language"); tests/test_languages_complete.py names what is left.
+new-language: $(HOTLINE_VENV)/.installed
+	@test -n "$(CODE)" -a -n "$(NAME)" || { echo 'usage: make new-language CODE=xx FALLBACK=es NAME="Name" [AUTONYM="Its own name"]'; exit 2; }
+	$(HOTLINE)/python -m bot.new_language --code "$(CODE)" --fallback "$(or $(FALLBACK),es)" --name "$(NAME)" $(if $(AUTONYM),--autonym "$(AUTONYM)")
 
 directory-report: $(BOT_VENV)/.installed
 	$(BOT)/python -m actions.directory.report

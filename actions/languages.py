@@ -11,6 +11,7 @@ from bot.languages import (
     CORE_LANGUAGES,
     DEFAULT_LANGUAGE,
     EXTRA_LANGUAGES,
+    LANGUAGES,
     SUPPORTED_LANGUAGES,
     fallback_chain,
     first_supported,
@@ -27,18 +28,6 @@ __all__ = [
     "find_language_name",
 ]
 
-# Names that CLDR does not list but people write.
-EXTRA_LANGUAGE_NAMES = {
-    "en": ["ingles", "english", "anglais", "angle", "inglisi"],
-    "es": ["castellano", "espanol", "spanish", "espagnol", "panyol", "espanhol"],
-    "pt": ["portugues", "portuguese", "portugais", "potige"],
-    "fr": ["frances", "french", "francais", "franse", "franses"],
-    # No demonyms: "haitiano" alone answers "where are you from?".
-    "ht": ["kreyol", "kreyol ayisyen", "creole", "criollo", "creole haitien"],
-    "qu": ["quechua", "runasimi", "runa simi", "kechua", "quichua", "qheswa"],
-    "gn": ["guarani", "avane e", "avanee", "avañe'ẽ"],
-}
-
 
 @cache
 def language_names() -> dict[str, str]:
@@ -52,8 +41,9 @@ def language_names() -> dict[str, str]:
         for code in SUPPORTED_LANGUAGES:
             if code in locale.languages:
                 names[normalize(locale.languages[code])] = code
-    for code, extra in EXTRA_LANGUAGE_NAMES.items():
-        for name in extra:
+    # Names that CLDR does not list but people write (bot/languages.yml).
+    for code, language in LANGUAGES.items():
+        for name in (language.autonym, *language.also_called):
             names[normalize(name)] = code
     return names
 

@@ -38,7 +38,7 @@ class Language:
     core: bool
     aliases: tuple[str, ...]
     also_called: tuple[str, ...]
-    person_word: str
+    person_word: str | None  # None until chosen (make new-language)
     voice: Voice
 
 
@@ -53,7 +53,7 @@ def _read(path: Path) -> dict[str, Language]:
             core=bool(entry["core"]),
             aliases=tuple(entry.get("aliases", ())),
             also_called=tuple(entry.get("also_called", ())),
-            person_word=entry["person_word"],
+            person_word=entry.get("person_word"),
             voice=Voice(**entry["voice"]),
         )
         for code, entry in raw.items()

@@ -17,6 +17,8 @@ import yaml
 from babel.dates import format_datetime
 from flask import current_app
 
+from bot.languages import CORE_LANGUAGES, DEFAULT_LANGUAGE, fallback_chain
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LOOK_AHEAD_DAYS = 31
 
@@ -99,5 +101,9 @@ def when_back(
 
 
 def _babel_locale(language: str) -> str:
-    # Babel has no Quechua or Guarani date names everywhere; Spanish is near.
-    return {"qu": "es", "gn": "es", "ht": "fr"}.get(language, language)
+    """Babel lacks day names in most extra languages (or the language): the
+    nearest core language its speakers read (qu -> es, ht -> fr)."""
+    return next(
+        (code for code in fallback_chain(language) if code in CORE_LANGUAGES),
+        DEFAULT_LANGUAGE,
+    )

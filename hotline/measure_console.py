@@ -42,6 +42,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
+from bot.languages import SUPPORTED_LANGUAGES
 from hotline import create_app
 from hotline.console import accounts
 from hotline.conversations import find_or_start
@@ -68,7 +69,7 @@ QUEUE_SIZE = 1_000
 PAGE_LOADS = 30
 HANDOFF_TARGET_SECONDS = 2.0
 PAGE_TARGET_SECONDS = 0.2
-LANGUAGES = ("es", "en", "pt", "fr", "ht", "qu", "gn", None)
+LANGUAGES = (*SUPPORTED_LANGUAGES, None)
 PRIORITIES = ("normal", "normal", "normal", "high", "urgent")
 CHANNELS = (Channel.SMS, Channel.WHATSAPP, Channel.WEBCHAT, Channel.VOICE)
 

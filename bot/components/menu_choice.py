@@ -22,6 +22,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.emergency_net import EMERGENCY_INTENT, override_intent
+from bot.languages import LANGUAGES
 from bot.normalize import normalize
 
 BARE_DIGIT = re.compile(r"^\s*#?\s*([0-9])\s*[.)]?\s*$")
@@ -35,14 +36,19 @@ class MenuChoice(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"choices": {}, "person_words": [], "person_intent": "request_human"}
+        # No person_words configured: every language's own, from the registry.
+        return {"choices": {}, "person_words": None, "person_intent": "request_human"}
 
     def __init__(self, config: dict[str, Any]) -> None:
         config = {**self.get_default_config(), **config}
         self.choices: dict[str, str] = {
             str(digit): intent for digit, intent in config["choices"].items()
         }
-        self.person_words = frozenset(normalize(w) for w in config["person_words"])
+        words = config["person_words"]
+        if words is None:
+            words = [lang.person_word for lang in LANGUAGES.values()]
+        words = [word for word in words if word]
+        self.person_words = frozenset(normalize(w) for w in words)
         self.person_intent = config["person_intent"]
 
     @classmethod

@@ -18,6 +18,7 @@ from __future__ import annotations
 from babel import Locale
 from flask import Response, request, url_for
 
+from bot.languages import LANGUAGES
 from hotline import handoff, lockout
 from hotline.console import accounts
 from hotline.extensions import db
@@ -51,6 +52,8 @@ def _operator_in_query() -> Operator | None:
 def _language_name(code: str | None) -> str:
     if not code:
         return "an unknown language"
+    if code in LANGUAGES:  # Babel has no name for some of ours (Aymara)
+        return LANGUAGES[code].name
     return Locale.parse(code).get_display_name(OPERATOR_LANGUAGE) or code
 
 

@@ -23,7 +23,7 @@
   const HOTLINE = new URL(data.hotline || script.src, location.href).origin;
   const API = HOTLINE + "/webchat/api/v1";
   const LANGUAGES = SETTINGS.languages || ["en"];
-  const ALIASES = { quz: "qu", quy: "qu", qub: "qu", gug: "gn", grn: "gn", hat: "ht" };
+  const ALIASES = SETTINGS.aliases || {};
   const EXIT_URL = webUrl(data.exitUrl) || "https://www.wikipedia.org/";
   const COLOR = /^#[0-9a-f]{6}$/i.test(data.color || "") ? data.color : "#1f5f8b";
   const STORE = "aliada-chat";
