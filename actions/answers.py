@@ -11,202 +11,48 @@ as a sign. "Stop" is read only when it is the whole message ("0", "basta",
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Literal
+
+import yaml
 
 from bot.normalize import normalize, words
 
 Answer = Literal["yes", "no", "sometimes", "unsure", "stop"]
 
-YES_WORDS = {
-    "1",
-    "yes",
-    "y",
-    "yeah",
-    "yep",
-    "yup",
-    "ya",
-    "sure",
-    "true",
-    "correct",
-    "ok",
-    "si",
-    "sip",
-    "claro",
-    "simon",
-    "aja",
-    "cierto",
-    "asi",
-    "exacto",
-    "sim",
-    "s",
-    "isso",
-    "certo",
-    "uhum",
-    "oui",
-    "ouais",
-    "ouai",
-    "wi",
-    "wep",
-    "ari",
-    "arí",
-    "ari ari",
-    "hee",
-    "heẽ",
-    "ha e",
-    "upeichae",
-}
-NO_WORDS = {
-    "2",
-    "no",
-    "n",
-    "nope",
-    "nah",
-    "never",
-    "not",
-    "nel",
-    "nunca",
-    "nop",
-    "nada",
-    "nao",
-    "nem",
-    "jamais",
-    "non",
-    "nan",
-    "pa",
-    "janm",
-    "manam",
-    "mana",
-    "manan",
-    "nahaniri",
-    "ndaha ei",
-    "ndahaei",
-    "ndaupeichai",
-    # Strong or time-bound noes that begin with a word read otherwise alone
-    # ("para" is stop, "ya" is yes).
-    "para nada",
-    "ya no",
-    "ya no mas",
-    "de ninguna manera",
-    "en absoluto",
-    "ja nao",
-    "nao mais",
-    "de jeito nenhum",
-    "de jeito algum",
-    "not at all",
-    "no way",
-    "not anymore",
-    "no more",
-    "pas du tout",
-    "plus maintenant",
-    "pa ditou",
-    "pa janm",
-}
-SOMETIMES_PHRASES = {
-    "sometimes",
-    "sometime",
-    "at times",
-    "some times",
-    "now and then",
-    "occasionally",
-    "a veces",
-    "aveces",
-    "algunas veces",
-    "de vez en cuando",
-    "a ratos",
-    "as vezes",
-    "asvezes",
-    "algumas vezes",
-    "de vez em quando",
-    "parfois",
-    "des fois",
-    "quelquefois",
-    "de temps en temps",
-    "pafwa",
-    "defwa",
-    "kek fwa",
-    "wakin kuti",
-    "wakin kutipi",
-    "wakinpi",
-    "sapy ante",
-    "sapyante",
-}
-UNSURE_PHRASES = {
-    "3",
-    "not sure",
-    "i dont know",
-    "dont know",
-    "idk",
-    "maybe",
-    "no se",
-    "nose",
-    "no lo se",
-    "tal vez",
-    "quizas",
-    "nao sei",
-    "talvez",
-    "je sais pas",
-    "jsp",
-    "je ne sais pas",
-    "peut etre",
-    "m pa konnen",
-    "mwen pa konnen",
-    "pa konnen",
-    "petet",
-    "manam yachanichu",
-    "mana yachanichu",
-    "ndaikuaai",
-    "nd aikuaai",
-}
-# "0" is what the questions tell people to write: a bare "stop" by SMS is the
-# carrier's unsubscribe word, and the hotline must honour it. A stop word counts
-# only as the whole message (give or take a "please").
-STOP_WORDS = {
-    "0",
-    "stop",
-    "cancel",
-    "quit",
-    "exit",
-    "enough",
-    "parar",
-    "para",
-    "pare",
-    "basta",
-    "salir",
-    "cancelar",
-    "alto",
-    "sair",
-    "chega",
-    "parar agora",
-    "arret",
-    "arrete",
-    "arreter",
-    "annuler",
-    "kanpe",
-    "sispann",
-    "fini",
-    "sayay",
-    "tukuy",
-    "amaña",
-    "pyta",
-    "pytá",
-    "ejejoko",
-    "opa",
-}
+ANSWER_WORDS = Path(__file__).resolve().parent.parent / "bot" / "answer_words.yml"
+KINDS = ("yes", "no", "sometimes", "unsure", "stop", "courtesy")
 
 
-def _normalized_set(values: set[str]) -> set[str]:
-    return {normalize(v) for v in values}
+def load_answer_words(path: Path = ANSWER_WORDS) -> dict[str, dict[str, set[str]]]:
+    """Language -> kind -> the words (bot/answer_words.yml), normalised."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    loaded: dict[str, dict[str, set[str]]] = {}
+    for language, kinds in raw.items():
+        for kind, values in kinds.items():
+            if kind not in KINDS or not all(isinstance(v, str) for v in values):
+                # YAML reads a bare yes/no/on/off as a boolean: quote them.
+                raise ValueError(f"{path}: {language}.{kind}: {values!r}")
+        loaded[language] = {
+            kind: {normalize(value) for value in kinds.get(kind) or ()}
+            for kind in KINDS
+        }
+    return loaded
 
 
-_YES = _normalized_set(YES_WORDS)
-_NO = _normalized_set(NO_WORDS)
-_UNSURE = _normalized_set(UNSURE_PHRASES)
-_STOP = _normalized_set(STOP_WORDS)
-_SOMETIMES = _normalized_set(SOMETIMES_PHRASES)
+def _all(kind: str) -> set[str]:
+    return set().union(*(kinds[kind] for kinds in _WORDS.values()))
+
+
+_WORDS = load_answer_words()
+_YES = _all("yes")
+_NO = _all("no")
+_UNSURE = _all("unsure")
+_STOP = _all("stop")
+_SOMETIMES = _all("sometimes")
 # Words of courtesy that may come with a stop word ("basta por favor").
 _COURTESY = re.compile(
-    r"\b(?:please|pls|plz|por favor|porfa|porfavor|xfa|pf|s il vous plait|svp"
-    r"|stp|tanpri|allichu)\b"
+    r"\b(?:" + "|".join(map(re.escape, sorted(_all("courtesy")))) + r")\b"
 )
 
 

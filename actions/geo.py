@@ -62,20 +62,23 @@ UNKNOWN_COUNTRY = "ZZ"
 # tried first, and what is left must still be a name we know.
 QUECHUA_SUFFIXES = ("mantam", "manta", "pim", "pi", "man")
 GUARANI_SUFFIXES = ("pegua", "gua", "gui", "pe", "me")
-PLACE_SUFFIXES = QUECHUA_SUFFIXES + GUARANI_SUFFIXES
+# Aymara: "Boliviana" (in Bolivia), "Brasilana", "Perutha" (from Peru).
+AYMARA_SUFFIXES = ("tha", "ana", "na")
+PLACE_SUFFIXES = QUECHUA_SUFFIXES + GUARANI_SUFFIXES + AYMARA_SUFFIXES
 MIN_STEM = 4
 # A town's name, more often a word, needs one more letter ("Qosqopi").
 MIN_TOWN_STEM = 5
 
 # Words that put a person in a place: "estoy en", "I'm in", "je suis au / aux /
-# en", "estou no / na / nos / em", "mwen nan". Not "a" or "à" (also "to", and an
-# article), nor "de" or "from": where a person comes from is their nationality.
+# en", "estou no / na / nos / em", "mwen nan", K'iche' "pa". Not "a" or "à"
+# (also "to", and an article), nor "de" or "from": where a person comes from is
+# their nationality. ("pa" is also Spanish slang for "to": "me voy pa México".)
 LOCATIVES = frozenset(
-    {"in", "en", "em", "no", "na", "nos", "nas", "au", "aux", "nan", "lan"}
+    {"in", "en", "em", "no", "na", "nos", "nas", "au", "aux", "nan", "lan", "pa"}
 )
 ARTICLES = frozenset({"the", "el", "la", "los", "las", "le", "les", "l"})
 # "Piruwpi" (in Peru), "Paraguáipe" (in Paraguay): the same on the word itself.
-LOCATIVE_SUFFIXES = ("pim", "pi", "pe", "me")
+LOCATIVE_SUFFIXES = ("pim", "pi", "pe", "me", "ana", "na")
 
 # Typos: one letter missing or two swapped, in a short mention, for names long
 # enough that such a slip does not make them another word.
@@ -440,14 +443,18 @@ def _fuzzy_names() -> dict[str, str]:
 
 
 def _without_suffixes(words: list[str]) -> list[str]:
-    """Each word without a Quechua or Guarani ending, where one comes off."""
+    """Each word without a Quechua, Guarani or Aymara ending, where one comes
+    off: the first that leaves a name we know ("argentinana" -> "argentina",
+    not "argentin"), else the first that comes off."""
     stripped = []
     for word in words:
-        for suffix in PLACE_SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
-                word = word[: -len(suffix)]
-                break
-        stripped.append(word)
+        stems = [
+            word[: -len(suffix)]
+            for suffix in PLACE_SUFFIXES
+            if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM
+        ]
+        known = [stem for stem in stems if stem in place_names()]
+        stripped.append((known or stems or [word])[0])
     return stripped
 
 
@@ -516,6 +523,8 @@ def _name_before_suffix(words: list[str], index: int) -> tuple[str, ...]:
     """The countries of a name that ends at words[index] once a locative ending
     is off it ("estados unidospi", "paraguaipe", "qosqopi")."""
     word = words[index]
+    if word in place_names() or word in town_places():
+        return ()  # a name as it is ("Americana", a town in Brazil)
     for suffix in LOCATIVE_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
             stem = word[: -len(suffix)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from rasa_sdk import Tracker
 
 from bot.languages import (
@@ -36,7 +36,7 @@ def language_names() -> dict[str, str]:
     for display in SUPPORTED_LANGUAGES:
         try:
             locale = Locale.parse(display)
-        except ValueError:
+        except (UnknownLocaleError, ValueError):  # CLDR has no Aymara
             continue
         for code in SUPPORTED_LANGUAGES:
             if code in locale.languages:

@@ -133,6 +133,42 @@ MENTIONS: dict[str, dict[str, list[str]]] = {
         "DO": ["República Dominicana-pe"],
         "HT": ["Haitípe"],
     },
+    # K'iche' says "in" with a word before the name ("pa Guatemala"); Aymara
+    # puts it on the word, like Quechua ("Bolivian(a)", "Perun(a)").
+    "quc": {
+        "US": ["pa Estados Unidos", "pa el norte Estados Unidos"],
+        "CA": ["pa Canadá"],
+        "MX": ["pa México", "pa Mexico"],
+        "GT": ["pa Guatemala", "pa Iximulew"],
+        "HN": ["pa Honduras"],
+        "SV": ["pa El Salvador"],
+        "CO": ["pa Colombia"],
+        "PE": ["pa Perú"],
+        "BO": ["pa Bolivia"],
+        "PY": ["pa Paraguay"],
+        "BR": ["pa Brasil"],
+        "AR": ["pa Argentina"],
+        "CL": ["pa Chile"],
+        "DO": ["pa República Dominicana"],
+        "HT": ["pa Haití"],
+    },
+    "ay": {
+        "US": ["Estados Unidosana"],
+        "CA": ["Canadana"],
+        "MX": ["Méxicona"],
+        "GT": ["Guatemalana"],
+        "HN": ["Hondurasana"],
+        "SV": ["El Salvadorana"],
+        "CO": ["Colombiana"],
+        "PE": ["Perúna", "Perutha"],
+        "BO": ["Boliviana", "Bolivian"],
+        "PY": ["Paraguayna"],
+        "BR": ["Brasilana"],
+        "AR": ["Argentinana"],
+        "CL": ["Chilena"],
+        "DO": ["República Dominicanana"],
+        "HT": ["Haitína"],
+    },
 }
 
 
