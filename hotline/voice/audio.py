@@ -1,4 +1,4 @@
-"""Audio prompts for the languages Twilio cannot speak (ht, qu, gn).
+"""Audio prompts for the languages Twilio cannot speak (ht, qu, gn, quc, ay).
 
 Where the audio comes from, best first:
 1. a recording a native speaker made: ``locales/<lang>/audio/<context>.wav``,
@@ -12,9 +12,18 @@ Where the audio comes from, best first:
 The files are served without a signature (Twilio fetches ``<Play>`` URLs with a
 plain GET): only names matching these patterns are looked up, nothing else.
 
-espeak-ng has voices named ``ht``, ``qu`` and ``gn`` (1.51); where a build lacks
-one, the nearest voice is used (French for Haitian Creole, Latin American
-Spanish for Quechua and Guarani), which reads the words with its own accent.
+Each language's espeak-ng voice comes from the registry (``bot/languages.yml``,
+``voice.espeak``: ``ht``, ``qu``, ``gn``, ``quc`` in espeak-ng 1.51); where a
+build lacks it, the voice of the nearest language is used (French for Haitian
+Creole, Latin American Spanish for Quechua), which reads the words with its own
+accent. A language with ``espeak: null`` (Aymara) has no rendered audio: only
+recordings, else Twilio's nearest ``<Say>``.
+
+A recording replaces a prompt without placeholders (or with only the menu
+key): one with numbers in it (the caller's emergency number, a place in line)
+is never replaced, since a recording cannot say another caller's numbers.
+``python -m hotline.voice.audio slots`` writes ``locales/<lang>/audio/README.md``,
+the list of files a speaker can record (``write_slots``).
 """
 
 from __future__ import annotations
@@ -30,31 +39,99 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from babel.messages.pofile import read_po
+
 from actions.directory.emergency import emergency_numbers_for
 from actions.directory.loader import default_directory
-from bot.catalogs import LOCALES_DIR
-from bot.languages import EXTRA_LANGUAGES
+from bot.catalogs import DOMAIN, LOCALES_DIR
+from bot.languages import LANGUAGES, fallback_chain
 from hotline import config
 from hotline.voice import catalog, prompts
-from hotline.voice.languages import menu_digit
+from hotline.voice.languages import menu_digit, voice_for
 from hotline.voice.speech import spoken
 
 log = logging.getLogger(__name__)
 
 ESPEAK = "espeak-ng"
-# The language's own voice first, then the nearest one.
-ESPEAK_VOICES = {"ht": ("ht", "fr"), "qu": ("qu", "es-419"), "gn": ("gn", "es-419")}
+
+
+def _espeak_voices(code: str) -> tuple[str, ...]:
+    """The language's own espeak-ng voice, then the nearest language's; none
+    for a language without one (its callers hear recordings or Twilio)."""
+    own = LANGUAGES[code].voice.espeak
+    if own is None:
+        return ()
+    nearest = (
+        LANGUAGES[c].voice.espeak for c in fallback_chain(code)[1:] if c in LANGUAGES
+    )
+    return (own, *(v for v in nearest if v is not None and v != own))[:2]
+
+
+# The languages Twilio cannot speak, each with its voices, own first.
+ESPEAK_VOICES = {
+    code: _espeak_voices(code)
+    for code, language in LANGUAGES.items()
+    if not language.voice.twilio
+}
 SPEED_WPM = "140"  # a little slower than espeak's 175: callers hear it on a phone
 RENDER_TIMEOUT_SECONDS = 10
 HASH_NAME = re.compile(r"[0-9a-f]{64}")
 CONTEXT_NAME = re.compile(r"[a-z][a-z0-9_]{0,79}")
 
 
+# Where recordings live (``<root>/<lang>/audio``); tests point it elsewhere.
+RECORDINGS_ROOT = LOCALES_DIR
+AUDIO_FORMAT = "WAV, 8 kHz, mono, 16-bit PCM (or 8-bit mu-law)"
+
+
 def recorded_dir(language: str) -> Path:
-    return LOCALES_DIR / language / "audio"
+    return RECORDINGS_ROOT / language / "audio"
+
+
+def recordable(text: prompts.Text) -> bool:
+    """A line prompt a recording may replace: the caller hears it, and it
+    holds no value but the menu key (never a number that differs by caller)."""
+    source = text.source.replace("%(digit)s", "")
+    return (
+        not text.context.startswith("hotline_voice_operator_")
+        and text is not prompts.MENU_OPTION_NAMED
+        and text is not prompts.PERSON_WORDS
+        and "%(" not in source
+    )
+
+
+def recordable_prompts() -> list[prompts.Text]:
+    return [
+        text
+        for text in vars(prompts).values()
+        if isinstance(text, prompts.Text) and recordable(text)
+    ]
+
+
+@cache
+def recordable_contexts() -> frozenset[str]:
+    return frozenset(text.context for text in recordable_prompts())
+
+
+def has_recording(language: str, context: str) -> bool:
+    return bool(CONTEXT_NAME.fullmatch(context)) and (
+        (recorded_dir(language) / f"{context}.wav").is_file()
+    )
+
+
+def has_voice(language: str) -> bool:
+    """The line can talk to a caller in the language: Twilio speaks it,
+    espeak-ng has a voice for it, or its menu prompts are recorded."""
+    voice = voice_for(language)
+    return (
+        voice.twilio_speaks
+        or voice.espeak is not None
+        or all(has_recording(language, text.context) for text in prompts.MENU_PROMPTS)
+    )
 
 
 def rendered_dir(audio_dir: str | Path, language: str) -> Path:
@@ -136,8 +213,12 @@ def audio_name(
     hotline prompt: public words (catalog text and the line's numbers), so
     named like the catalog texts ``make audio`` renders."""
     public = context is not None or catalog.written_in(language, text) is not None
-    context = context or catalog.contexts_by_text(language).get(text)
-    if context and (recorded_dir(language) / f"{context}.wav").is_file():
+    if context is None:  # a catalog text may have a recording
+        if (found := catalog.contexts_by_text(language).get(text)) and has_recording(
+            language, found
+        ):
+            return found
+    elif context in recordable_contexts() and has_recording(language, context):
         return context
     words = spoken(text)
     if not words:
@@ -218,18 +299,169 @@ def render_language(
     return made
 
 
+# --- recording slots: what a speaker can record ------------------------------
+
+
+@dataclass(frozen=True)
+class Slot:
+    file: str  # the file name in locales/<lang>/audio/
+    english: str
+    text: str | None  # the language's own text; None while untranslated
+
+
+def _catalog_entries(language: str, locales_dir: Path) -> dict[tuple[str, str], str]:
+    """(context, English source) -> the language's translation ("" while
+    untranslated or fuzzy), read from the .po so untranslated entries count."""
+    path = locales_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        entries = read_po(handle)
+    return {
+        (message.context, message.id): (
+            message.string
+            if isinstance(message.string, str) and not message.fuzzy
+            else ""
+        )
+        for message in entries
+        if message.context and isinstance(message.id, str) and message.id
+    }
+
+
+def recording_slots(language: str, locales_dir: Path = LOCALES_DIR) -> list[Slot]:
+    """Every prompt a recording in ``locales/<language>/audio/`` replaces:
+    the line's own prompts first (its menus), then the bot's answers that
+    have no values filled in (in the order of the catalog)."""
+    entries = _catalog_entries(language, locales_dir)
+    digit = menu_digit(language)
+
+    def filled(text: str) -> str:
+        return text.replace("%(digit)s", digit)
+
+    slots = [
+        Slot(
+            f"{text.context}.wav",
+            filled(text.source),
+            filled(entries.get((text.context, text.source), "")) or None,
+        )
+        for text in recordable_prompts()
+    ]
+    slots += [
+        Slot(f"{context}.wav", source, translation or None)
+        for (context, source), translation in entries.items()
+        if context.startswith("utter_")
+        and CONTEXT_NAME.fullmatch(context)
+        and "{" not in source
+        and "%(" not in source
+    ]
+    return slots
+
+
+def _cell(text: str | None) -> str:
+    if text is None:
+        return "*(not translated yet)*"
+    return " / ".join(text.splitlines()).replace("|", "\\|")
+
+
+def slots_readme(language: str, locales_dir: Path = LOCALES_DIR) -> str:
+    registry = LANGUAGES[language]
+    slots = recording_slots(language, locales_dir)
+    line = [s for s in slots if not s.file.startswith("utter_")]
+    bot = [s for s in slots if s.file.startswith("utter_")]
+    voice = registry.voice
+    if voice.espeak:
+        now = f"rendered by espeak-ng (voice `{voice.espeak}`)"
+    else:
+        now = (
+            "not spoken at all: no espeak-ng voice exists, so callers who choose "
+            f"{registry.name} reach a person at once until "
+            + " and ".join(f"`{t.context}.wav`" for t in prompts.MENU_PROMPTS)
+            + " are recorded"
+        )
+    lines = [
+        f"# Recorded prompts: {registry.name} ({registry.autonym}, `{language}`)",
+        "",
+        "Written by `python -m hotline.voice.audio slots "
+        f"{language}`: do not edit by hand.",
+        "",
+        f"On the phone line, {registry.name} is today {now}. A recording by a "
+        "native speaker, put in this folder under the file name below, replaces "
+        "that text on every call (it also wins over a text the catalog has not "
+        "translated yet, which the line otherwise says in "
+        f"{LANGUAGES[fallback_chain(language)[1]].name}).",
+        "",
+        "How to record:",
+        "",
+        f"- Format: {AUDIO_FORMAT}, what Twilio plays on a phone line best; the "
+        "file name ends in `.wav`. MP3 or a phone's own format: convert it, e.g. "
+        "`ffmpeg -i take.m4a -ar 8000 -ac 1 -c:a pcm_s16le hotline_voice_welcome.wav`.",
+        "- Say the text in the last column (or the English, in your words, while "
+        "it is untranslated), calmly and a little slowly, in a quiet room, close "
+        "to the phone; half a second of silence before and after, no music.",
+        '- Keep numbers as they are ("press 1" stays 1): the keys are the same '
+        "in every language.",
+        "- No real names, phone numbers or stories: these files are public.",
+        "- After a change of the text in the catalog, record it again.",
+        "",
+        "Texts with numbers that change from caller to caller (emergency numbers, "
+        "the hotline's number, a place in line) are not listed: they are always "
+        "rendered.",
+        "",
+        "## The call's own prompts (record these first)",
+        "",
+        f"| File | English | {registry.autonym} |",
+        "| --- | --- | --- |",
+        *(f"| `{s.file}` | {_cell(s.english)} | {_cell(s.text)} |" for s in line),
+        "",
+        "## The assistant's answers",
+        "",
+        f"| File | English | {registry.autonym} |",
+        "| --- | --- | --- |",
+        *(f"| `{s.file}` | {_cell(s.english)} | {_cell(s.text)} |" for s in bot),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_slots(language: str, locales_dir: Path = LOCALES_DIR) -> Path:
+    """Write ``<locales_dir>/<language>/audio/README.md`` (the recording
+    slots of one language); returns its path."""
+    if language not in LANGUAGES:
+        raise ValueError(f"{language} is not in bot/languages.yml")
+    path = locales_dir / language / "audio" / "README.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(slots_readme(language, locales_dir), encoding="utf-8")
+    return path
+
+
+def rendered_languages() -> list[str]:
+    """The languages ``make audio`` renders: those espeak-ng can voice."""
+    return [code for code, voices in ESPEAK_VOICES.items() if voices]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hotline.voice.audio")
     commands = parser.add_subparsers(dest="command", required=True)
-    command = commands.add_parser("render", help="render ht qu gn prompts to WAV")
-    command.add_argument("languages", nargs="*", default=list(EXTRA_LANGUAGES))
+    command = commands.add_parser("render", help="render prompts to WAV (espeak-ng)")
+    command.add_argument("languages", nargs="*", default=rendered_languages())
+    command = commands.add_parser(
+        "slots", help="write locales/<lang>/audio/README.md (what to record)"
+    )
+    command.add_argument("languages", nargs="*", default=list(ESPEAK_VOICES))
     arguments = parser.parse_args(argv)
+    if arguments.command == "slots":
+        for language in arguments.languages:
+            print(f"{language}: {write_slots(language)}")
+        return 0
     settings = config.from_environment()
     config.check(settings)  # the prompts say the hotline number
     if not installed_voices():
         print(f"{ESPEAK} is not installed (Debian: apt-get install espeak-ng)")
         return 1
     for language in arguments.languages:
+        if not ESPEAK_VOICES.get(language):
+            print(f"{language}: no espeak-ng voice (recordings only)")
+            continue
         # The prompts name the caller's country's emergency number, or all of
         # them while it is unknown: each variant is rendered.
         made = sum(

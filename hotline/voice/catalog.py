@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.mofile import read_mo
 
-from bot.catalogs import DOMAIN, LOCALES_DIR
+from bot.catalogs import DOMAIN, LOCALES_DIR, translate
 from bot.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, fallback_chain
 from hotline.texts import Text
 
@@ -75,3 +75,20 @@ def prompt_language(language: str, prompt: Text) -> str:
         ):
             return code
     return DEFAULT_LANGUAGE
+
+
+@cache
+def _source_of(context: str) -> str | None:
+    """The English source of a catalog entry, found by its context."""
+    for language in SUPPORTED_LANGUAGES:
+        for found, source in own_messages(language):
+            if found == context:
+                return source
+    return None
+
+
+def bot_text(context: str, language: str) -> str | None:
+    """A bot response without placeholders as its NLG renders it in
+    ``language`` (the same catalogs and fall-backs), e.g. the country question."""
+    source = _source_of(context)
+    return None if source is None else translate(context, source, language)

@@ -46,6 +46,31 @@ NOBODY_FREE = Text(
     "Nobody from our team can take your call right now. If you are in danger, "
     "call %(emergency)s. You can also call the hotline at %(hotline)s.",
 )
+# --- keys only: languages no recogniser knows (ht, qu, gn, quc, ay) -------
+# Translators: the call's menu for people who press keys (no speech). Keep the
+# numbers: they are the same as in the written help menu ("Reply with a
+# number"). 0 and 9 both bring a person.
+DIGIT_MENU = Text(
+    "hotline_voice_digit_menu",
+    "To talk to a person, press 0. For your rights, press 1. For a safe place to "
+    "stay, 2. For health, 3. For legal help, 4. For your consulate, 5. For "
+    "problems with pay or work, 6. To check your situation with a few "
+    "questions, 7. For numbers to call, 8. To talk to a person, 9.",
+)
+# Said instead of an answer's local numbers when the caller's number tells
+# nothing of where they are: the emergency numbers of every country we cover.
+COUNTRY_UNKNOWN = Text(
+    "hotline_voice_country_unknown",
+    "I do not know which country you are in. If you are in danger, call the "
+    "emergency number there: %(emergency)s. To talk to a person, press 0.",
+)
+# Said after the languages of one page when more follow on the next page.
+MENU_MORE = Text("hotline_voice_menu_more", "For more languages, press 9.")
+# A language with no voice at all (no espeak-ng voice, ay) needs these two
+# recorded (locales/<lang>/audio/<context>.wav) before its callers get the menu
+# above; until then they reach a person at once.
+MENU_PROMPTS = (WELCOME, DIGIT_MENU)
+
 GOODBYE = Text(
     "hotline_voice_goodbye",
     "Thank you for calling. You can call again at any time: %(hotline)s. Goodbye.",

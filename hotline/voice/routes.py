@@ -11,6 +11,18 @@ language (``hotline.voice.queue``), where an operator's phone picks them up
 answer in time, the caller can leave a voice message for the first operator.
 The language, the turn number and the misses travel in the action URL's query
 string, which Twilio signs with the rest of the URL.
+
+Keys only: in a language no speech recogniser knows (``listen: null`` in
+``bot/languages.yml``: ht, qu, gn, quc, ay) the line never listens for speech.
+After the welcome it says a menu of topics in the language, one key each, the
+keys of the bot's written help menu (1 rights ... 8 numbers to call); the key
+goes to the bot as that digit, its answer is played, then the menu again. 0 and
+9 bring a person, asked for as an interpreter. The bot's question "which
+country are you in?" is answered by the line with the country of the calling
+number (the caller cannot type it), or, when the number tells nothing, the
+line says the emergency numbers of every country it covers. A language with no
+voice at all (no espeak-ng voice and its menu prompts not recorded: Aymara
+today) is offered in the menu by its name and brings a person at once.
 """
 
 from __future__ import annotations
@@ -32,10 +44,14 @@ from hotline.voice import audio, catalog, params, prompts, queue, twiml, voicing
 from hotline.voice.blueprint import bp
 from hotline.voice.languages import (
     DEFAULT_LANGUAGE,
+    MORE_KEY,
     autonym,
+    has_next_page,
+    keys_only,
     known_language,
     language_for_digit,
     menu_digit,
+    menu_pages,
     voice_for,
 )
 from hotline.voice.params import bounded
@@ -48,6 +64,20 @@ MISSES_BEFORE_OFFER = 2
 MISSES_BEFORE_TRANSFER = 3
 MENU_KEYS = frozenset("123456789")
 PERSON_KEY = "0"
+# Keys only: 0, said first in the menu, and 9, the written menu's "person".
+KEYS_ONLY_PERSON_KEYS = frozenset({PERSON_KEY, "9"})
+INTERPRETER = "interpreter"  # the hand-off reason the console marks
+# The bot's questions a caller pressing keys cannot answer, and which slot each
+# fills; the line answers them (at most this many in one turn: a consulate asks
+# where the caller is from, then where they are).
+COUNTRY_QUESTIONS = {
+    "utter_ask_nationality": "nationality",
+    "utter_ask_country": "country",
+}
+MAX_COUNTRY_REPLIES = 2
+# What the line answers for a caller whose country it does not know: no
+# country, so the bot's form closes with "unknown" instead of asking again.
+UNKNOWN_COUNTRY_REPLY = "?"
 # A caller on hold this long with nobody answering is offered a voice message.
 MAX_HOLD_SECONDS = 600
 MAX_MESSAGE_SECONDS = 120
@@ -66,24 +96,41 @@ def _count(name: str, default: int, highest: int) -> int:
     return bounded(request.args.get(name), default, highest)
 
 
-def _menu_options() -> list[Utterance]:
+def _says_own_option(code: str) -> bool:
+    """The language's "For ..., press N" can be said in it: recorded, or
+    translated and spoken by Twilio or espeak-ng."""
+    if audio.has_recording(code, prompts.MENU_OPTION.context):
+        return True
+    voice = voice_for(code)
+    return catalog.prompt_language(code, prompts.MENU_OPTION) == code and (
+        voice.twilio_speaks or voice.espeak is not None
+    )
+
+
+def _menu_options(page: int) -> list[Utterance]:
     """ "For English, press 1", each in its own language; a language without a
-    translation of the line yet says its own name and key."""
+    translation of the line (or a voice for it) yet says its own name and key.
+    A page followed by another ends with "for more languages, press 9"."""
     options: list[Utterance] = []
-    for code in SUPPORTED_LANGUAGES:
+    for code in menu_pages()[page]:
         digit = menu_digit(code)
-        if catalog.prompt_language(code, prompts.MENU_OPTION) == code:
+        if _says_own_option(code):
             options += voicing.prompt(prompts.MENU_OPTION, code, digit=digit)
         else:
             text = prompts.MENU_OPTION_NAMED(code, name=autonym(code), digit=digit)
             if (said := voicing.utterance(text, code, written=None)) is not None:
                 options.append(said)
+    if has_next_page(page):
+        for code in conversations.fallback_languages():
+            options += voicing.prompt(prompts.MENU_MORE, code)
     return options
 
 
-def _menu(silences: int) -> Response:
-    action = url_for("voice.language", miss=silences)
-    return twiml_response(twiml.language_menu(_menu_options(), action))
+def _menu(silences: int, page: int = 0) -> Response:
+    action = url_for(
+        "voice.language", miss=silences, **({"page": page} if page else {})
+    )
+    return twiml_response(twiml.language_menu(_menu_options(page), action))
 
 
 def _ask(
@@ -95,6 +142,9 @@ def _ask(
 ) -> Response:
     action = url_for("voice.turn", lang=language, step=step, miss=misses)
     speech_language = voice_for(language).speech_language
+    if speech_language is None:  # keys only: the menu of topics, every time
+        prompt = voicing.prompt(prompts.DIGIT_MENU, language)
+        return twiml_response(twiml.ask_keys(said, prompt, action))
     return twiml_response(twiml.ask(said, prompt, action, speech_language))
 
 
@@ -193,16 +243,23 @@ def incoming() -> Response:
 @bp.post("/language")
 @twilio_only
 def language() -> Response:
-    params.call_sid()
+    call_sid = params.call_sid()
     digits = request.form.get("Digits", "").strip()
-    if chosen := language_for_digit(digits):
+    page = _count("page", 0, len(menu_pages()) - 1)
+    if digits == MORE_KEY and has_next_page(page):
+        return _menu(silences=0, page=page + 1)
+    if chosen := language_for_digit(digits, page):
+        if not audio.has_voice(chosen):
+            # Nothing can speak it yet: a person, told in the nearest language.
+            conversation = _caller_asks_for_person(call_sid, INTERPRETER, chosen)
+            return _to_people(conversation, chosen, 1, [])
         return _welcome(chosen)
     if digits:  # a key that is no language: the menu again
-        return _menu(silences=_count("miss", 0, MENU_SILENCES_BEFORE_DEFAULT))
+        return _menu(_count("miss", 0, MENU_SILENCES_BEFORE_DEFAULT), page)
     silences = _count("miss", 0, MENU_SILENCES_BEFORE_DEFAULT) + 1
     if silences >= MENU_SILENCES_BEFORE_DEFAULT:
         return _welcome(DEFAULT_LANGUAGE)
-    return _menu(silences)
+    return _menu(silences, page)
 
 
 def _missed(call_sid: str, language: str, step: int, misses: int) -> Response:
@@ -254,6 +311,8 @@ def turn() -> Response:
     step = max(_count("step", 1, MAX_STEP), 1)
     misses = _count("miss", 0, MISSES_BEFORE_TRANSFER)
     digits = request.form.get("Digits", "").strip()
+    if keys_only(language):
+        return _keys_turn(call_sid, language, step, misses, digits)
     speech = conversations.clean_text(request.form.get("SpeechResult", ""))
     speech = speech[:MAX_SPEECH_CHARS]
     if digits == PERSON_KEY or (speech and _is_person_word(speech, language)):
@@ -275,6 +334,75 @@ def turn() -> Response:
     if outcome.duplicate:  # Twilio retried this step: the bot already has it
         return _ask(language, step + 1, [], voicing.prompt(prompts.ASK_AGAIN, language))
     return _answer(outcome, step + 1)
+
+
+def _keys_turn(
+    call_sid: str, language: str, step: int, misses: int, digits: str
+) -> Response:
+    """One key from a caller in a language no recogniser knows: a person, a
+    topic for the bot, or nothing usable (speech is never listened to)."""
+    if digits in KEYS_ONLY_PERSON_KEYS:
+        conversation = _caller_asks_for_person(call_sid, INTERPRETER, language)
+        return _to_people(conversation, language, step, [])
+    if digits not in MENU_KEYS:  # silence, * or #
+        return _missed(call_sid, language, step, misses + 1)
+    outcome = conversations.handle(
+        Incoming(
+            channel=Channel.VOICE,
+            address=call_sid,
+            text=digits,
+            provider_id=f"{call_sid}:{step}",
+            language_choice=language if step == 1 else None,
+            country=_caller_country(),
+        )
+    )
+    if outcome.duplicate:  # Twilio retried this step: the bot already has it
+        return _ask(language, step + 1, [], [])
+    return _answer(_country_answered(outcome, call_sid, step), step + 1)
+
+
+def _country_question(outcome: Outcome) -> str | None:
+    """The slot the bot's last text asks for when it is a country question."""
+    if outcome.fallback or outcome.handoff is not None or not outcome.texts:
+        return None
+    for context, slot in COUNTRY_QUESTIONS.items():
+        if outcome.texts[-1] == catalog.bot_text(context, outcome.language):
+            return slot
+    return None
+
+
+def _country_answered(outcome: Outcome, call_sid: str, step: int) -> Outcome:
+    """The bot asked where the caller is (or is from): the line answers for
+    them with the country of their number (never their nationality, which a
+    number does not tell) and the caller hears the answer, not the question.
+    Without a country, the emergency numbers of every country we cover."""
+    said: list[str] = []
+    for reply in range(MAX_COUNTRY_REPLIES):
+        slot = _country_question(outcome)
+        if slot is None:
+            break
+        said += outcome.texts[:-1]
+        country = outcome.conversation.country if slot == "country" else None
+        language = outcome.language
+        outcome = conversations.handle(
+            Incoming(
+                channel=Channel.VOICE,
+                address=call_sid,
+                text=country or UNKNOWN_COUNTRY_REPLY,
+                provider_id=f"{call_sid}:{step}:{reply + 1}",
+                country=_caller_country(),
+            ),
+            outcome.conversation,
+        )
+        told_nothing = not (outcome.handoff or outcome.fallback or outcome.duplicate)
+        if slot == "country" and not country and told_nothing:
+            # The bot's "I did not recognise that country" would puzzle a
+            # caller who named none: the line's own words instead.
+            outcome.texts = [
+                prompts.COUNTRY_UNKNOWN(language, **line_numbers(language))
+            ]
+    outcome.texts = said + outcome.texts
+    return outcome
 
 
 @bp.post("/dial-ended")

@@ -74,6 +74,24 @@ def ask(
     return str(response)
 
 
+def ask_keys(said: list[Utterance], prompt: list[Utterance], action: str) -> str:
+    """Say ``said``, then wait for one key while saying ``prompt`` (keys only:
+    no speech recogniser knows the caller's language). Silence falls through
+    to the same action."""
+    response = VoiceResponse()
+    _speak(response, said)
+    gather = response.gather(
+        input="dtmf",
+        num_digits=1,
+        action=action,
+        method="POST",
+        timeout=GATHER_TIMEOUT_SECONDS,
+    )
+    _speak(gather, prompt)
+    response.redirect(action, method="POST")
+    return str(response)
+
+
 def transfer(said: list[Utterance], number: str, action: str) -> str:
     """Say ``said``, then ring the on-call person; ``action`` hears how it ended."""
     response = VoiceResponse()
