@@ -51,7 +51,7 @@ from bot.catalogs import DOMAIN, LOCALES_DIR
 from bot.languages import LANGUAGES, fallback_chain
 from hotline import config
 from hotline.voice import catalog, prompts
-from hotline.voice.languages import menu_digit, voice_for
+from hotline.voice.languages import keys_only, menu_digit, voice_for
 from hotline.voice.speech import spoken
 
 log = logging.getLogger(__name__)
@@ -214,8 +214,11 @@ def audio_name(
     named like the catalog texts ``make audio`` renders."""
     public = context is not None or catalog.written_in(language, text) is not None
     if context is None:  # a catalog text may have a recording
-        if (found := catalog.contexts_by_text(language).get(text)) and has_recording(
-            language, found
+        found = catalog.contexts_by_text(language).get(text)
+        if (
+            found
+            and found not in catalog.variant_contexts()
+            and has_recording(language, found)
         ):
             return found
     elif context in recordable_contexts() and has_recording(language, context):
@@ -334,6 +337,12 @@ def recording_slots(language: str, locales_dir: Path = LOCALES_DIR) -> list[Slot
     have no values filled in (in the order of the catalog)."""
     entries = _catalog_entries(language, locales_dir)
     digit = menu_digit(language)
+    unsaid = {prompts.MENU_MORE.context}  # said in Spanish and English only
+    if keys_only(language):
+        unsaid |= {text.context for text in prompts.SPEECH_ONLY}
+    variants: dict[str, int] = {}
+    for context, _source in entries:
+        variants[context] = variants.get(context, 0) + 1
 
     def filled(text: str) -> str:
         return text.replace("%(digit)s", digit)
@@ -345,12 +354,14 @@ def recording_slots(language: str, locales_dir: Path = LOCALES_DIR) -> list[Slot
             filled(entries.get((text.context, text.source), "")) or None,
         )
         for text in recordable_prompts()
+        if text.context not in unsaid
     ]
     slots += [
         Slot(f"{context}.wav", source, translation or None)
         for (context, source), translation in entries.items()
         if context.startswith("utter_")
         and CONTEXT_NAME.fullmatch(context)
+        and variants[context] == 1
         and "{" not in source
         and "%(" not in source
     ]
@@ -386,9 +397,10 @@ def slots_readme(language: str, locales_dir: Path = LOCALES_DIR) -> str:
         "",
         f"On the phone line, {registry.name} is today {now}. A recording by a "
         "native speaker, put in this folder under the file name below, replaces "
-        "that text on every call (it also wins over a text the catalog has not "
-        "translated yet, which the line otherwise says in "
-        f"{LANGUAGES[fallback_chain(language)[1]].name}).",
+        "that text on every call. A recording of the call's own prompts plays "
+        "even while the catalog lacks their translation (the line otherwise says "
+        f"them in {LANGUAGES[fallback_chain(language)[1]].name}); a recording "
+        "of an answer plays once the catalog translates the answer.",
         "",
         "How to record:",
         "",
@@ -403,9 +415,9 @@ def slots_readme(language: str, locales_dir: Path = LOCALES_DIR) -> str:
         "- No real names, phone numbers or stories: these files are public.",
         "- After a change of the text in the catalog, record it again.",
         "",
-        "Texts with numbers that change from caller to caller (emergency numbers, "
-        "the hotline's number, a place in line) are not listed: they are always "
-        "rendered.",
+        "Not listed, so always rendered: texts with numbers that change from "
+        "caller to caller (emergency numbers, the hotline's number, a place in "
+        "line), and answers with several versions (one goodbye per channel).",
         "",
         "## The call's own prompts (record these first)",
         "",

@@ -46,6 +46,18 @@ def contexts_by_text(language: str) -> dict[str, str]:
 
 
 @cache
+def variant_contexts() -> frozenset[str]:
+    """Contexts with several source texts (a response's variants, such as a
+    goodbye per channel): one recording cannot stand for all of them."""
+    sources: dict[str, set[str]] = {}
+    for language in SUPPORTED_LANGUAGES:
+        for context, source in own_messages(language):
+            if context:
+                sources.setdefault(context, set()).add(source)
+    return frozenset(c for c, found in sources.items() if len(found) > 1)
+
+
+@cache
 def source_texts() -> frozenset[str]:
     """Every English source text the catalogs know."""
     return frozenset(

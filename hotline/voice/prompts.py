@@ -52,10 +52,9 @@ NOBODY_FREE = Text(
 # number"). 0 and 9 both bring a person.
 DIGIT_MENU = Text(
     "hotline_voice_digit_menu",
-    "To talk to a person, press 0. For your rights, press 1. For a safe place to "
-    "stay, 2. For health, 3. For legal help, 4. For your consulate, 5. For "
-    "problems with pay or work, 6. To check your situation with a few "
-    "questions, 7. For numbers to call, 8. To talk to a person, 9.",
+    "To talk to a person, press 0. Or press: 1 your rights, 2 a safe place to "
+    "stay, 3 health, 4 legal help, 5 your consulate, 6 pay and work problems, "
+    "7 check your situation, 8 numbers to call, 9 a person.",
 )
 # Said instead of an answer's local numbers when the caller's number tells
 # nothing of where they are: the emergency numbers of every country we cover.
@@ -70,6 +69,8 @@ MENU_MORE = Text("hotline_voice_menu_more", "For more languages, press 9.")
 # recorded (locales/<lang>/audio/<context>.wav) before its callers get the menu
 # above; until then they reach a person at once.
 MENU_PROMPTS = (WELCOME, DIGIT_MENU)
+# Said only to callers who can speak: keys-only languages hear DIGIT_MENU.
+SPEECH_ONLY = (ASK, ASK_AGAIN, OFFER_PERSON)
 
 GOODBYE = Text(
     "hotline_voice_goodbye",

@@ -391,3 +391,44 @@ def test_recorded_menu_prompts_let_an_aymara_caller_use_the_menu(
     assert heard(listening(root)) == [
         "/twilio/voice/audio/ay/hotline_voice_digit_menu.wav"
     ]
+
+
+# --- recording slots ---------------------------------------------------------
+
+
+def test_the_slots_list_what_a_speaker_can_record(tmp_path):
+    catalog_dir = tmp_path / "qu" / "LC_MESSAGES"
+    catalog_dir.mkdir(parents=True)
+    po = audio.LOCALES_DIR / "qu" / "LC_MESSAGES" / "messages.po"
+    (catalog_dir / "messages.po").write_bytes(po.read_bytes())
+    path = audio.write_slots("qu", tmp_path)
+    assert path == tmp_path / "qu" / "audio" / "README.md"
+    readme = path.read_text(encoding="utf-8")
+    files = {slot.file for slot in audio.recording_slots("qu", tmp_path)}
+    for text in prompts.MENU_PROMPTS:
+        assert f"| `{text.context}.wav` | {text.source} |" in readme
+    welcome = prompts.WELCOME("qu")
+    assert welcome != prompts.WELCOME.source  # the Quechua catalog has it
+    assert f"| {welcome} |" in readme
+    assert "8 kHz" in readme
+    # Never a prompt with a caller's numbers, an operator's, or speech-only.
+    for text in (prompts.GOODBYE, prompts.HOLD, prompts.OPERATOR_ASK_ID, prompts.ASK):
+        assert f"{text.context}.wav" not in files
+    assert "utter_greet.wav" in files
+    assert not [f for f in files if not audio.CONTEXT_NAME.fullmatch(f[:-4])]
+
+
+def test_a_recording_never_says_a_prompt_with_a_caller_s_numbers(
+    tmp_path, monkeypatch, app
+):
+    folder = tmp_path / "locales" / "qu" / "audio"
+    folder.mkdir(parents=True)
+    for text in (prompts.GOODBYE, prompts.CONNECTING):
+        (folder / f"{text.context}.wav").write_bytes(WAV)
+    monkeypatch.setattr(audio, "RECORDINGS_ROOT", tmp_path / "locales")
+    monkeypatch.setattr(audio, "installed_voices", frozenset)  # no espeak-ng
+    with app.test_request_context():
+        [connecting] = voicing.prompt(prompts.CONNECTING, "qu")
+        [goodbye] = voicing.prompt(prompts.GOODBYE, "qu", hotline="+1 555 0100")
+    assert connecting.audio_url.endswith("/qu/hotline_voice_connecting.wav")
+    assert not goodbye.audio_url
