@@ -24,6 +24,7 @@ from hotline.models import Channel, Conversation, Message, State
 from hotline.privacy import conversation_key
 from hotline.voice import audio, catalog, languages, prompts, voicing
 from hotline.voice.languages import VOICES, menu_digit, menu_pages
+from hotline.voice.operator_line import _language_name
 from hotline.voice.speech import spoken
 
 KEYS_ONLY = [code for code in EXTRA_LANGUAGES if VOICES[code].espeak is not None]
@@ -432,3 +433,9 @@ def test_a_recording_never_says_a_prompt_with_a_caller_s_numbers(
         [goodbye] = voicing.prompt(prompts.GOODBYE, "qu", hotline="+1 555 0100")
     assert connecting.audio_url.endswith("/qu/hotline_voice_connecting.wav")
     assert not goodbye.audio_url
+
+
+def test_an_operator_hears_every_language_s_english_name():
+    assert _language_name("ay") == "Aymara"  # Babel has no Aymara
+    assert _language_name("quc") == "K'iche'"
+    assert _language_name(None) == "an unknown language"
