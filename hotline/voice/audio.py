@@ -39,6 +39,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -48,10 +49,11 @@ from babel.messages.pofile import read_po
 from actions.directory.emergency import emergency_numbers_for
 from actions.directory.loader import default_directory
 from bot.catalogs import DOMAIN, LOCALES_DIR
-from bot.languages import LANGUAGES, fallback_chain
+from bot.languages import LANGUAGES, REGISTRY, Language, fallback_chain
+from bot.languages import _read as read_registry
 from hotline import config
 from hotline.voice import catalog, prompts
-from hotline.voice.languages import keys_only, menu_digit, voice_for
+from hotline.voice.languages import menu_digit, menu_pages, voice_for
 from hotline.voice.speech import spoken
 
 log = logging.getLogger(__name__)
@@ -331,14 +333,23 @@ def _catalog_entries(language: str, locales_dir: Path) -> dict[tuple[str, str], 
     }
 
 
+def _registry(locales_dir: Path) -> dict[str, Language]:
+    """The registry beside ``locales_dir`` (``make new-language`` has just
+    added a language to it), else the one this process loaded."""
+    path = locales_dir.parent / "bot" / REGISTRY.name
+    return read_registry(path) if path.is_file() else LANGUAGES
+
+
 def recording_slots(language: str, locales_dir: Path = LOCALES_DIR) -> list[Slot]:
     """Every prompt a recording in ``locales/<language>/audio/`` replaces:
     the line's own prompts first (its menus), then the bot's answers that
     have no values filled in (in the order of the catalog)."""
+    registry = _registry(locales_dir)
     entries = _catalog_entries(language, locales_dir)
-    digit = menu_digit(language)
+    pages = menu_pages(tuple(registry))
+    digit = next(str(p.index(language) + 1) for p in pages if language in p)
     unsaid = {prompts.MENU_MORE.context}  # said in Spanish and English only
-    if keys_only(language):
+    if registry[language].voice.listen is None:  # keys only
         unsaid |= {text.context for text in prompts.SPEECH_ONLY}
     variants: dict[str, int] = {}
     for context, _source in entries:
@@ -375,7 +386,8 @@ def _cell(text: str | None) -> str:
 
 
 def slots_readme(language: str, locales_dir: Path = LOCALES_DIR) -> str:
-    registry = LANGUAGES[language]
+    languages = _registry(locales_dir)
+    registry = languages[language]
     slots = recording_slots(language, locales_dir)
     line = [s for s in slots if not s.file.startswith("utter_")]
     bot = [s for s in slots if s.file.startswith("utter_")]
@@ -399,7 +411,7 @@ def slots_readme(language: str, locales_dir: Path = LOCALES_DIR) -> str:
         "native speaker, put in this folder under the file name below, replaces "
         "that text on every call. A recording of the call's own prompts plays "
         "even while the catalog lacks their translation (the line otherwise says "
-        f"them in {LANGUAGES[fallback_chain(language)[1]].name}); a recording "
+        f"them in {languages[(*registry.fallback, 'en')[0]].name}); a recording "
         "of an answer plays once the catalog translates the answer.",
         "",
         "How to record:",
@@ -435,15 +447,22 @@ def slots_readme(language: str, locales_dir: Path = LOCALES_DIR) -> str:
     return "\n".join(lines)
 
 
-def write_slots(language: str, locales_dir: Path = LOCALES_DIR) -> Path:
-    """Write ``<locales_dir>/<language>/audio/README.md`` (the recording
-    slots of one language); returns its path."""
-    if language not in LANGUAGES:
-        raise ValueError(f"{language} is not in bot/languages.yml")
-    path = locales_dir / language / "audio" / "README.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(slots_readme(language, locales_dir), encoding="utf-8")
-    return path
+def write_slots(
+    languages: Iterable[str], locales_dir: Path = LOCALES_DIR
+) -> list[Path]:
+    """Write ``<locales_dir>/<code>/audio/README.md`` for each language (its
+    recording slots, from its catalog and the registry beside ``locales_dir``);
+    returns the files written. ``make new-language`` calls it."""
+    registry = _registry(locales_dir)
+    written = []
+    for language in [languages] if isinstance(languages, str) else languages:
+        if language not in registry:
+            raise ValueError(f"{language} is not in bot/languages.yml")
+        path = locales_dir / language / "audio" / "README.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(slots_readme(language, locales_dir), encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def rendered_languages() -> list[str]:
@@ -462,8 +481,8 @@ def main(argv: list[str] | None = None) -> int:
     command.add_argument("languages", nargs="*", default=list(ESPEAK_VOICES))
     arguments = parser.parse_args(argv)
     if arguments.command == "slots":
-        for language in arguments.languages:
-            print(f"{language}: {write_slots(language)}")
+        for path in write_slots(arguments.languages):
+            print(path)
         return 0
     settings = config.from_environment()
     config.check(settings)  # the prompts say the hotline number

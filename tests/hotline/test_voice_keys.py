@@ -402,7 +402,7 @@ def test_the_slots_list_what_a_speaker_can_record(tmp_path):
     catalog_dir.mkdir(parents=True)
     po = audio.LOCALES_DIR / "qu" / "LC_MESSAGES" / "messages.po"
     (catalog_dir / "messages.po").write_bytes(po.read_bytes())
-    path = audio.write_slots("qu", tmp_path)
+    [path] = audio.write_slots(["qu"], tmp_path)
     assert path == tmp_path / "qu" / "audio" / "README.md"
     readme = path.read_text(encoding="utf-8")
     files = {slot.file for slot in audio.recording_slots("qu", tmp_path)}
@@ -439,3 +439,24 @@ def test_an_operator_hears_every_language_s_english_name():
     assert _language_name("ay") == "Aymara"  # Babel has no Aymara
     assert _language_name("quc") == "K'iche'"
     assert _language_name(None) == "an unknown language"
+
+
+def test_slots_for_a_language_just_added_to_the_registry(tmp_path):
+    """``make new-language`` writes the registry, then calls write_slots in
+    the same process: the new language is read from the registry beside."""
+    (tmp_path / "bot").mkdir()
+    registry = (Path(audio.LOCALES_DIR).parent / "bot" / "languages.yml").read_text(
+        encoding="utf-8"
+    )
+    registry += (
+        "xx:\n  name: Newish\n  autonym: Newish\n  fallback: [es, en]\n"
+        "  core: false\n  person_word: person\n"
+        "  voice: {twilio: false, say: es-MX, polly: Polly.Mia, listen: null,"
+        " espeak: null}\n"
+    )
+    (tmp_path / "bot" / "languages.yml").write_text(registry, encoding="utf-8")
+    [path] = audio.write_slots(["xx"], tmp_path / "locales")
+    readme = path.read_text(encoding="utf-8")
+    assert "Newish" in readme and "reach a person at once" in readme
+    assert f"| `{prompts.DIGIT_MENU.context}.wav` |" in readme
+    assert "*(not translated yet)*" in readme
