@@ -144,8 +144,10 @@ def missing_pieces(code: str, root: Path = ROOT) -> list[str]:
         holdout / "outside" / f"{code}.yml", root, intents, MIN_HOLDOUT_EXAMPLES
     )
     team = holdout / "team" / f"{code}.yml"
-    if not team.exists() or not examples_per_intent(team):
-        gaps.append(f"{team.relative_to(root)}: missing or empty")
+    if not team.exists():
+        gaps.append(f"{team.relative_to(root)}: missing")
+    elif not examples_per_intent(team):
+        gaps.append(f"{team.relative_to(root)}: no examples yet")
     gaps += _danger_gaps(
         root / "bot" / "danger_data" / f"{code}.yml",
         root,
