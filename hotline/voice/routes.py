@@ -144,7 +144,6 @@ def _ask(
     speech_language = voice_for(language).speech_language
     if speech_language is None:  # keys only: the menu of topics, every time
         prompt = voicing.prompt(prompts.DIGIT_MENU, language)
-        return twiml_response(twiml.ask_keys(said, prompt, action))
     return twiml_response(twiml.ask(said, prompt, action, speech_language))
 
 
@@ -321,7 +320,15 @@ def turn() -> Response:
     text = digits if digits in MENU_KEYS else speech
     if not text:  # silence, no match, or a key that means nothing (* #)
         return _missed(call_sid, language, step, misses + 1)
-    outcome = conversations.handle(
+    outcome = _to_bot(call_sid, language, step, text)
+    if outcome.duplicate:  # Twilio retried this step: the bot already has it
+        return _ask(language, step + 1, [], voicing.prompt(prompts.ASK_AGAIN, language))
+    return _answer(outcome, step + 1)
+
+
+def _to_bot(call_sid: str, language: str, step: int, text: str) -> Outcome:
+    """The caller's turn (words or a key) to the conversation service."""
+    return conversations.handle(
         Incoming(
             channel=Channel.VOICE,
             address=call_sid,
@@ -331,9 +338,6 @@ def turn() -> Response:
             country=_caller_country(),
         )
     )
-    if outcome.duplicate:  # Twilio retried this step: the bot already has it
-        return _ask(language, step + 1, [], voicing.prompt(prompts.ASK_AGAIN, language))
-    return _answer(outcome, step + 1)
 
 
 def _keys_turn(
@@ -346,16 +350,7 @@ def _keys_turn(
         return _to_people(conversation, language, step, [])
     if digits not in MENU_KEYS:  # silence, * or #
         return _missed(call_sid, language, step, misses + 1)
-    outcome = conversations.handle(
-        Incoming(
-            channel=Channel.VOICE,
-            address=call_sid,
-            text=digits,
-            provider_id=f"{call_sid}:{step}",
-            language_choice=language if step == 1 else None,
-            country=_caller_country(),
-        )
-    )
+    outcome = _to_bot(call_sid, language, step, digits)
     if outcome.duplicate:  # Twilio retried this step: the bot already has it
         return _ask(language, step + 1, [], [])
     return _answer(_country_answered(outcome, call_sid, step), step + 1)

@@ -54,38 +54,25 @@ def ask(
     said: list[Utterance],
     prompt: list[Utterance],
     action: str,
-    speech_language: str,
+    speech_language: str | None,
 ) -> str:
-    """Say ``said``, then listen for speech or one key while saying ``prompt``.
-    Silence falls through to the same action (without speech or digits)."""
+    """Say ``said``, then listen for one key, and for speech in
+    ``speech_language`` unless it is None (no recogniser knows the caller's
+    language: keys only), while saying ``prompt``. Silence falls through to
+    the same action (without speech or digits)."""
     response = VoiceResponse()
     _speak(response, said)
-    gather = response.gather(
-        input="dtmf speech",
-        num_digits=1,
-        action=action,
-        method="POST",
-        language=speech_language,
-        speech_timeout="auto",
-        timeout=GATHER_TIMEOUT_SECONDS,
+    listening = (
+        {"input": "dtmf speech", "language": speech_language, "speech_timeout": "auto"}
+        if speech_language
+        else {"input": "dtmf"}
     )
-    _speak(gather, prompt)
-    response.redirect(action, method="POST")
-    return str(response)
-
-
-def ask_keys(said: list[Utterance], prompt: list[Utterance], action: str) -> str:
-    """Say ``said``, then wait for one key while saying ``prompt`` (keys only:
-    no speech recogniser knows the caller's language). Silence falls through
-    to the same action."""
-    response = VoiceResponse()
-    _speak(response, said)
     gather = response.gather(
-        input="dtmf",
         num_digits=1,
         action=action,
         method="POST",
         timeout=GATHER_TIMEOUT_SECONDS,
+        **listening,
     )
     _speak(gather, prompt)
     response.redirect(action, method="POST")
