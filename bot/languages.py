@@ -42,7 +42,8 @@ class Language:
     voice: Voice
 
 
-def _read(path: Path) -> dict[str, Language]:
+def read_registry(path: Path) -> dict[str, Language]:
+    """The languages a registry file lists (``make new-language`` extends it)."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     languages = {
         code: Language(
@@ -67,7 +68,7 @@ def _read(path: Path) -> dict[str, Language]:
     return languages
 
 
-LANGUAGES: dict[str, Language] = _read(REGISTRY)
+LANGUAGES: dict[str, Language] = read_registry(REGISTRY)
 SUPPORTED_LANGUAGES = tuple(LANGUAGES)
 CORE_LANGUAGES = tuple(code for code, lang in LANGUAGES.items() if lang.core)
 EXTRA_LANGUAGES = tuple(code for code, lang in LANGUAGES.items() if not lang.core)

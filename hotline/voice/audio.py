@@ -49,8 +49,7 @@ from babel.messages.pofile import read_po
 from actions.directory.emergency import emergency_numbers_for
 from actions.directory.loader import default_directory
 from bot.catalogs import DOMAIN, LOCALES_DIR
-from bot.languages import LANGUAGES, REGISTRY, Language, fallback_chain
-from bot.languages import _read as read_registry
+from bot.languages import LANGUAGES, REGISTRY, Language, fallback_chain, read_registry
 from hotline import config
 from hotline.voice import catalog, prompts
 from hotline.voice.languages import menu_digit, menu_pages, voice_for

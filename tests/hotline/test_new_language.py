@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.language_check import missing_pieces
-from bot.languages import _read
+from bot.languages import read_registry
 from bot.new_language import add_language
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +47,7 @@ def test_a_new_language_gets_every_piece_and_is_named_incomplete(
         "locales/kek/audio/README.md",
     }
 
-    language = _read(repository / "bot" / "languages.yml")["kek"]
+    language = read_registry(repository / "bot" / "languages.yml")["kek"]
     assert (language.fallback, language.core, language.voice.listen) == (
         ("es", "en"),
         False,
