@@ -14,7 +14,7 @@ import yaml
 from babel.messages.pofile import read_po
 
 from bot.catalogs import REVIEW_STATUS_PREFIX
-from bot.languages import DEFAULT_LANGUAGE, REGISTRY
+from bot.languages import DEFAULT_LANGUAGE, read_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 # What "understood on the main topics" takes (issue 14): examples per intent in
@@ -126,13 +126,13 @@ def _keyword_gaps(path: Path, root: Path) -> list[str]:
 
 def missing_pieces(code: str, root: Path = ROOT) -> list[str]:
     """Everything the language lacks, as lines a translator can act on."""
-    entry = (_yaml(root / REGISTRY.relative_to(ROOT))).get(code)
-    if entry is None:
+    language = read_registry(root / "bot" / "languages.yml").get(code)
+    if language is None:
         return [f"bot/languages.yml: no entry for {code}"]
     gaps = [
         f"bot/languages.yml: {code} has no {field}"
         for field in ("name", "autonym", "person_word")
-        if not entry.get(field)
+        if not getattr(language, field)
     ]
     intents = reference_intents(root)
     if code != DEFAULT_LANGUAGE:
@@ -162,7 +162,7 @@ def missing_pieces(code: str, root: Path = ROOT) -> list[str]:
     )
     gaps += _keyword_gaps(root / "bot" / "emergency_keywords" / f"{code}.txt", root)
     slots = root / "locales" / code / "audio" / "README.md"
-    if code != DEFAULT_LANGUAGE and not entry.get("core") and not slots.exists():
+    if code != DEFAULT_LANGUAGE and not language.core and not slots.exists():
         gaps.append(
             f"{slots.relative_to(root)}: no recorded-prompt slots "
             "(python -m hotline.voice.audio slots)"

@@ -73,6 +73,8 @@ SUPPORTED_LANGUAGES = tuple(LANGUAGES)
 CORE_LANGUAGES = tuple(code for code, lang in LANGUAGES.items() if lang.core)
 EXTRA_LANGUAGES = tuple(code for code, lang in LANGUAGES.items() if not lang.core)
 FALLBACKS = {code: lang.fallback for code, lang in LANGUAGES.items() if lang.fallback}
+# Other codes a browser or system may send for our languages ("quz" -> "qu").
+ALIASES = {alias: code for code, lang in LANGUAGES.items() for alias in lang.aliases}
 
 
 def first_supported(*candidates: object) -> str:
@@ -89,12 +91,3 @@ def fallback_chain(language: str) -> tuple[str, ...]:
         return (DEFAULT_LANGUAGE,)
     chain = (language, *FALLBACKS.get(language, ()))
     return chain if chain[-1] == DEFAULT_LANGUAGE else (*chain, DEFAULT_LANGUAGE)
-
-
-def canonical(code: str) -> str | None:
-    """Our code for a language tag a browser or system sends ("quz-PE" -> "qu")."""
-    primary = code.strip().lower().replace("_", "-").split("-")[0]
-    for language in LANGUAGES.values():
-        if primary == language.code or primary in language.aliases:
-            return language.code
-    return None

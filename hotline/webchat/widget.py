@@ -18,7 +18,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 
-from bot.languages import LANGUAGES, SUPPORTED_LANGUAGES
+from bot.languages import ALIASES, SUPPORTED_LANGUAGES
 from hotline import conversations
 from hotline.voice.languages import autonym
 from hotline.webchat.labels import (
@@ -86,12 +86,7 @@ def script() -> Response:
     settings = json.dumps(
         {
             "languages": list(SUPPORTED_LANGUAGES),
-            # Other codes a browser may send for our languages ("quz" -> "qu").
-            "aliases": {
-                alias: code
-                for code, language in LANGUAGES.items()
-                for alias in language.aliases
-            },
+            "aliases": ALIASES,
             "fallback": conversations.fallback_languages()[0],
         }
     )
