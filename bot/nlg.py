@@ -17,7 +17,7 @@ from typing import Any
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -59,6 +59,48 @@ def message_channel(tracker: DialogueStateTracker) -> str | None:
     return channel if isinstance(channel, str) else None
 
 
+# The answers that say the bot did not understand the person: the hotline counts
+# those turns (anonymous figures) and offers them for review.
+NOT_UNDERSTOOD = frozenset(
+    {"utter_fallback", "utter_country_not_understood", "utter_sa_not_understood"}
+)
+
+
+def turn_signal(
+    utter_action: str, tracker: DialogueStateTracker
+) -> dict[str, Any] | None:
+    """What the hotline learns about this turn, riding on the bot's first
+    answer to the person's message (and on any answer that says it did not
+    understand): the intent the bot read, how sure it was, the runner-up, the
+    topic, and whether it understood. Never the person's words."""
+    first = _first_answer_of_turn(tracker)
+    understood = utter_action not in NOT_UNDERSTOOD
+    if not first and understood:
+        return None
+    parse = tracker.latest_message.parse_data if tracker.latest_message else {}
+    ranking = [
+        entry for entry in parse.get("intent_ranking") or [] if entry.get("name")
+    ]
+    intent = parse.get("intent") or {}
+    return {
+        "intent": intent.get("name"),
+        "confidence": round(float(intent.get("confidence") or 0.0), 3),
+        "runner_up": ranking[1]["name"] if len(ranking) > 1 else None,
+        "topic": tracker.get_slot("topic"),
+        "understood": understood,
+    }
+
+
+def _first_answer_of_turn(tracker: DialogueStateTracker) -> bool:
+    """No answer yet since the person's latest message."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return True
+        if isinstance(event, BotUttered):
+            return False
+    return True
+
+
 def localize_response(
     response: dict[str, Any], context: str, language: str
 ) -> dict[str, Any]:
@@ -96,4 +138,7 @@ class CatalogNLG(TemplatedNaturalLanguageGenerator):
         if response is None:
             return None
         localized = localize_response(response, utter_action, language)
-        return self._fill_response(localized, filled_slots, **kwargs)
+        filled = self._fill_response(localized, filled_slots, **kwargs)
+        if (turn := turn_signal(utter_action, tracker)) is not None:
+            filled["custom"] = {**(filled.get("custom") or {}), "turn": turn}
+        return filled

@@ -15,7 +15,7 @@ The REST channel itself takes no token: Rasa does not check one there.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import jwt
@@ -36,6 +36,38 @@ class Handoff:
     topic: str = ""  # what the person asked about (rights, shelter...), if known
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What the bot made of the person's message (``bot.nlg.turn_signal``):
+    for anonymous figures and the review of what it did not understand."""
+
+    intent: str | None = None
+    confidence: float = 0.0
+    runner_up: str | None = None
+    topic: str | None = None
+    understood: bool = True
+
+
+def _reading(signal: dict[str, Any], so_far: Reading | None) -> Reading:
+    """The first signal of a turn names the intent; any later one can only say
+    the bot did not understand after all."""
+    understood = signal.get("understood") is not False
+    if so_far is not None:
+        return replace(so_far, understood=so_far.understood and understood)
+    confidence = signal.get("confidence")
+    return Reading(
+        intent=_name(signal.get("intent")),
+        confidence=float(confidence) if isinstance(confidence, int | float) else 0.0,
+        runner_up=_name(signal.get("runner_up")),
+        topic=_name(signal.get("topic")),
+        understood=understood,
+    )
+
+
+def _name(value: Any) -> str | None:
+    return value[:64] if isinstance(value, str) and value else None
+
+
 @dataclass
 class BotTurn:
     texts: list[str] = field(default_factory=list)
@@ -48,6 +80,7 @@ class BotTurn:
     emergency_number_given: bool = False
     # The country the person said they are in (ISO code), once the bot knows.
     country: str | None = None
+    reading: Reading | None = None
     seconds: float = 0.0
 
 
@@ -72,6 +105,8 @@ def parse_turn(messages: list[dict[str, Any]]) -> BotTurn:
                 turn.emergency_number_given = True
             if is_country_code(country := custom.get("country")):
                 turn.country = country
+            if isinstance(signal := custom.get("turn"), dict):
+                turn.reading = _reading(signal, turn.reading)
         if isinstance(text := message.get("text"), str) and text.strip():
             turn.texts.append(text)
             turn.buttons.append(

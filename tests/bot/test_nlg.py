@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.catalogs import LOCALES_DIR, translate, translations_for
@@ -190,3 +190,56 @@ async def test_a_message_without_letters_keeps_the_earlier_guess(
     tracker = DialogueStateTracker.from_events("t", events, slots=domain.slots)
     rendered = await nlg.generate(GREETING, tracker, "collector")
     assert rendered["text"] == translate(GREETING, english(domain, GREETING), "es")
+
+
+def tracker_with_reading(domain: Any, text: str, answered: bool = False) -> Any:
+    parse_data = {
+        "intent": {"name": "ask_shelter", "confidence": 0.81234},
+        "intent_ranking": [
+            {"name": "ask_shelter", "confidence": 0.81234},
+            {"name": "ask_hotline", "confidence": 0.1},
+        ],
+        "entities": [],
+    }
+    events: list[Any] = [
+        UserUttered(text, parse_data=parse_data),
+        SlotSet("topic", "shelter"),
+    ]
+    if answered:
+        events.append(BotUttered("an answer before"))
+    return DialogueStateTracker.from_events("t", events, slots=domain.slots)
+
+
+async def test_the_first_answer_tells_the_hotline_what_the_bot_read(
+    nlg: CatalogNLG, domain: Any
+) -> None:
+    """The hotline's figures and review list learn the intent, never the words."""
+    text = "necesito un lugar seguro para dormir, me llamo Rosa"
+    rendered = await nlg.generate(
+        GREETING, tracker_with_reading(domain, text), "collector"
+    )
+    assert rendered["custom"]["turn"] == {
+        "intent": "ask_shelter",
+        "confidence": 0.812,
+        "runner_up": "ask_hotline",
+        "topic": "shelter",
+        "understood": True,
+    }
+    assert "Rosa" not in str(rendered["custom"])
+
+
+async def test_later_answers_of_a_turn_say_nothing_more(
+    nlg: CatalogNLG, domain: Any
+) -> None:
+    tracker = tracker_with_reading(domain, "hola", answered=True)
+    rendered = await nlg.generate(GREETING, tracker, "collector")
+    assert "custom" not in rendered
+
+
+async def test_an_answer_that_did_not_understand_says_so_even_later_in_the_turn(
+    nlg: CatalogNLG, domain: Any
+) -> None:
+    tracker = tracker_with_reading(domain, "zxq", answered=True)
+    rendered = await nlg.generate("utter_fallback", tracker, "collector")
+    assert rendered["custom"]["turn"]["understood"] is False
+    assert rendered["text"]

@@ -44,3 +44,36 @@ def test_buttons_keep_title_and_payload_and_odd_shapes_are_ignored() -> None:
     assert turn.texts == ["Choose"]
     assert turn.buttons == [[{"title": "Español", "payload": "/x"}]]
     assert turn.handoff is None and not turn.delete_data
+
+
+def test_a_turn_says_what_the_bot_read_and_whether_it_understood() -> None:
+    turn = parse_turn(
+        [
+            {"text": "¿En qué país estás?"},
+            {
+                "custom": {
+                    "turn": {
+                        "intent": "ask_shelter",
+                        "confidence": 0.42,
+                        "runner_up": "ask_hotline",
+                        "topic": "shelter",
+                        "understood": True,
+                    }
+                }
+            },
+            {"text": "No entendí."},
+            {"custom": {"turn": {"intent": "nlu_fallback", "understood": False}}},
+        ]
+    )
+    assert turn.reading is not None
+    assert (turn.reading.intent, turn.reading.runner_up, turn.reading.topic) == (
+        "ask_shelter",
+        "ask_hotline",
+        "shelter",
+    )
+    assert turn.reading.confidence == 0.42
+    assert turn.reading.understood is False
+
+
+def test_a_turn_without_a_reading_has_none() -> None:
+    assert parse_turn([{"text": "hola"}]).reading is None
