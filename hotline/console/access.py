@@ -11,6 +11,7 @@ logins only: an operator already in is not put out by someone guessing.)
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime, timedelta
 
 from flask import (
@@ -230,9 +231,16 @@ def can_manage(operator: Operator, conversation: Conversation) -> bool:
     )
 
 
+# What ``models.new_public_id`` writes: URL-safe base64, within the column.
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
 def find(public_id: str) -> Conversation:
     """The conversation the address names, by its public id (never the row's
-    sequential id); 404 when there is none."""
+    sequential id); 404 when there is none, and for what no public id could
+    be (a NUL there was a 500: PostgreSQL refuses it in text)."""
+    if not PUBLIC_ID.fullmatch(public_id):
+        abort(404)
     conversation = db.session.scalar(
         select(Conversation).where(Conversation.public_id == public_id)
     )

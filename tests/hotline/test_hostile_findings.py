@@ -96,6 +96,24 @@ def test_an_id_past_what_the_database_holds_is_simply_not_found(
     )
 
 
+@pytest.mark.parametrize("address", ["%00", "ab%00cd", "%C2%85", "x" * 40, "a.b"])
+def test_an_address_that_is_no_public_id_is_simply_not_found(
+    line_app: Flask, address: str
+) -> None:
+    """A NUL in a conversation's address reached PostgreSQL, which refuses
+    NUL in text: the reason form and every console URL were a 500. An
+    address that no public id could be is not looked for at all."""
+    ana = Person(line_app, "ana", role=Role.SUPERVISOR).log_in()
+    claimed_by(line_app, ana)
+    assert ana.client.get(f"/console/c/{address}").status_code == 404
+    for action in ("reason", "claim", "reply", "note", "close", "return"):
+        assert ana.post(f"/console/c/{address}/{action}").status_code == 404, action
+    assert (
+        ana.client.get(f"/console/api/updates?conversation={address}").status_code
+        == 404
+    )
+
+
 # --- an Origin that is no URL -------------------------------------------------
 
 
