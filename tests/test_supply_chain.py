@@ -7,6 +7,7 @@ A version range, or a pin without a hash, lets whatever the index serves that da
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -38,3 +39,18 @@ def test_every_locked_package_is_one_version_with_its_hashes(lock: str) -> None:
         requirement = Requirement(HASH.sub("", entry).strip())
         assert re.fullmatch(r"==[^,*]+", str(requirement.specifier)), entry
         assert HASH.search(entry), f"{requirement.name} in {lock} has no hash"
+
+
+VENDORED = sorted((ROOT / "hotline" / "static" / "vendor").glob("*/SOURCE.md"))
+
+
+@pytest.mark.parametrize("source", VENDORED, ids=lambda path: path.parent.name)
+def test_every_vendored_file_is_the_one_its_source_names(source: Path) -> None:
+    """A script served to supervisors is the file taken from the registry,
+    byte for byte: SOURCE.md names it and its sha256, and its license is here."""
+    recorded = re.findall(r"`([\w./-]+)`, sha256 `([0-9a-f]{64})`", source.read_text())
+    assert recorded, f"{source} names no file with its sha256"
+    for name, digest in recorded:
+        served = source.parent / Path(name).name
+        assert hashlib.sha256(served.read_bytes()).hexdigest() == digest, name
+    assert (source.parent / "LICENSE.md").exists()
