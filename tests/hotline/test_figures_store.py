@@ -327,3 +327,24 @@ def test_sample_figures_for_measurement_add_up(app: Flask) -> None:
     assert sum(sum(c.waits.values()) for c in read) == 2 * sum(
         sum(c.waits.values()) for c in made_up
     )
+
+
+def test_what_the_real_bot_read_reaches_the_figures(app_with_bot: Flask) -> None:
+    """The bot's own reading of each turn (``bot.nlg.turn_signal``), through
+    the real Rasa and action server: the topic asked about, and a turn it did
+    not understand."""
+    client = app_with_bot.test_client()
+    session_id = new_session(client)
+    for text in ("necesito un lugar seguro para dormir", "Perú", "zxqv plomf grunt"):
+        answer = client.post(
+            "/webchat/api/v1/messages", json={"session_id": session_id, "text": text}
+        )
+        assert answer.status_code == 200
+    cell = the_cell(app_with_bot)
+    assert (cell.channel, cell.language, cell.topic, cell.country) == (
+        "webchat",
+        "es",
+        "shelter",
+        "PE",
+    )
+    assert (cell.messages, cell.not_understood) == (3, 1)
