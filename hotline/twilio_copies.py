@@ -9,10 +9,9 @@ recordings first, and keeps what Twilio refused for the next run.
 
 Where the SIDs come from: ``Message.provider_id`` holds the MessageSid of a
 person's SMS or WhatsApp message and of an operator's reply sent through the
-REST API, the RecordingSid of a voice message, and ``<CallSid>:<step>`` for
-each turn of a call. The bot's own SMS answers go out in TwiML and Twilio
-never tells us their SIDs; deleting the call log or the person's message does
-not delete them (see README, "What Twilio keeps").
+REST API, ``<CallSid>:<RecordingSid>`` for a voice message, and
+``<CallSid>:<step>`` for each turn of a call. The bot's own SMS answers go out
+in TwiML, whose SIDs the line is never told (README, "Forgetting").
 """
 
 from __future__ import annotations
@@ -40,13 +39,14 @@ MAX_FAILURES_IN_A_ROW = 20
 BATCH = 500
 
 
-def twilio_copy(provider_id: str) -> tuple[str, str] | None:
-    """The SID and kind of the Twilio copy a provider id names, or None (a
-    web chat id)."""
-    head = provider_id.split(":", 1)[0]
-    if not SID.fullmatch(head):
-        return None
-    return head, KIND_BY_PREFIX[head[:2]]
+def twilio_copies(provider_id: str) -> dict[str, str]:
+    """The SIDs (and their kinds) of the Twilio copies a provider id names:
+    none for a web chat id."""
+    return {
+        part: KIND_BY_PREFIX[part[:2]]
+        for part in provider_id.split(":")
+        if SID.fullmatch(part)
+    }
 
 
 def queue_copies_of(conversation_ids: Sequence[int]) -> int:
@@ -60,7 +60,8 @@ def queue_copies_of(conversation_ids: Sequence[int]) -> int:
                 Message.provider_id.is_not(None),
             )
         )
-        found.update(filter(None, map(twilio_copy, provider_ids)))
+        for provider_id in provider_ids:
+            found.update(twilio_copies(provider_id))
     _queue(found.items())
     return len(found)
 
