@@ -298,6 +298,20 @@ class PurgeRun(db.Model):
     error: Mapped[str | None] = mapped_column(String(40))
 
 
+class TwilioCopy(db.Model):
+    """A SID Twilio knows a live conversation's message by that no message row
+    holds (the bot's SMS answers sent in TwiML, an operator's reply's later
+    segments): forgetting the conversation queues it for deletion too."""
+
+    __tablename__ = "twilio_copies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    sid: Mapped[str] = mapped_column(String(34), unique=True)
+
+
 class TwilioDeletion(db.Model):
     """A copy Twilio still holds of a forgotten conversation (a message log, a
     call log, a recording), waiting to be deleted through Twilio's REST API

@@ -10,8 +10,9 @@ recordings first, and keeps what Twilio refused for the next run.
 Where the SIDs come from: ``Message.provider_id`` holds the MessageSid of a
 person's SMS or WhatsApp message and of an operator's reply sent through the
 REST API, ``<CallSid>:<RecordingSid>`` for a voice message, and
-``<CallSid>:<step>`` for each turn of a call. The bot's own SMS answers go out
-in TwiML, whose SIDs the line is never told (README, "Forgetting").
+``<CallSid>:<step>`` for each turn of a call. ``twilio_copies`` holds the rest:
+the SIDs of the bot's SMS answers (sent in TwiML, reported to ``<Message
+action>``) and of an operator's reply's later segments.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from hotline import twilio_rest
 from hotline.extensions import db
-from hotline.models import Message, TwilioDeletion
+from hotline.models import Conversation, Message, TwilioCopy, TwilioDeletion
 from hotline.twilio_rest import TwilioError
 
 log = logging.getLogger(__name__)
@@ -39,47 +40,59 @@ MAX_FAILURES_IN_A_ROW = 20
 BATCH = 500
 
 
-def twilio_copies(provider_id: str) -> dict[str, str]:
-    """The SIDs (and their kinds) of the Twilio copies a provider id names:
-    none for a web chat id."""
-    return {
-        part: KIND_BY_PREFIX[part[:2]]
-        for part in provider_id.split(":")
-        if SID.fullmatch(part)
-    }
+def twilio_sids(provider_id: str) -> list[str]:
+    """The SIDs of the Twilio copies a provider id names: none for a web chat
+    id; the CallSid and the RecordingSid of a voice message."""
+    return [part for part in provider_id.split(":") if SID.fullmatch(part)]
+
+
+def remember(conversation: Conversation | None, sids: Iterable[str]) -> None:
+    """Keep SIDs of a conversation's copies at Twilio that no message row
+    holds (uncommitted); a conversation already forgotten (None) has them
+    queued for deletion at once."""
+    found = [sid for sid in sids if SID.fullmatch(sid)]
+    if conversation is None:
+        _insert_new(TwilioDeletion, [_queued(sid) for sid in found])
+        return
+    _insert_new(
+        TwilioCopy, [{"conversation_id": conversation.id, "sid": sid} for sid in found]
+    )
 
 
 def queue_copies_of(conversation_ids: Sequence[int]) -> int:
-    """Queue the Twilio copies of these conversations' messages for
-    deletion (uncommitted); returns how many SIDs were found."""
-    found: dict[str, str] = {}
+    """Queue the Twilio copies of these conversations for deletion
+    (uncommitted); returns how many SIDs were found."""
+    found: set[str] = set()
     for start in range(0, len(conversation_ids), BATCH):
-        provider_ids = db.session.scalars(
+        batch = conversation_ids[start : start + BATCH]
+        for provider_id in db.session.scalars(
             select(Message.provider_id).where(
-                Message.conversation_id.in_(conversation_ids[start : start + BATCH]),
-                Message.provider_id.is_not(None),
+                Message.conversation_id.in_(batch), Message.provider_id.is_not(None)
+            )
+        ):
+            found.update(twilio_sids(provider_id))
+        found.update(
+            db.session.scalars(
+                select(TwilioCopy.sid).where(TwilioCopy.conversation_id.in_(batch))
             )
         )
-        for provider_id in provider_ids:
-            found.update(twilio_copies(provider_id))
-    _queue(found.items())
+    _insert_new(TwilioDeletion, [_queued(sid) for sid in sorted(found)])
     return len(found)
 
 
-def _queue(copies: Iterable[tuple[str, str]]) -> None:
-    """Insert, skipping a SID already queued (a call erased mid-way, then
-    purged: both name the same CallSid)."""
-    rows = [{"sid": sid, "kind": kind, "attempts": 0} for sid, kind in copies]
-    if not rows:
-        return
+def _queued(sid: str) -> dict[str, object]:
+    return {"sid": sid, "kind": KIND_BY_PREFIX[sid[:2]], "attempts": 0}
+
+
+def _insert_new(model: type[TwilioCopy | TwilioDeletion], rows: list[dict]) -> None:
+    """Insert, skipping a SID already there (each status report of one
+    message; a call erased mid-way, then purged: both name its CallSid)."""
     dialect = (
         postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     )
     for start in range(0, len(rows), BATCH):
         db.session.execute(
-            dialect.insert(TwilioDeletion).on_conflict_do_nothing(
-                index_elements=["sid"]
-            ),
+            dialect.insert(model).on_conflict_do_nothing(index_elements=["sid"]),
             rows[start : start + BATCH],
         )
 

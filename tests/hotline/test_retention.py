@@ -12,9 +12,10 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from conftest import Twilio, make_app
+from conftest import Twilio, make_app, twiml
 from fake_twilio import FakeTwilio
 from flask import Flask
 from sqlalchemy import select
@@ -375,3 +376,61 @@ def finished_runs(app: Flask) -> list[PurgeRun]:
                 select(PurgeRun).where(PurgeRun.finished_at.is_not(None))
             )
         )
+
+
+# --- the SIDs of the line's own answers -------------------------------------------
+
+
+def test_the_bots_sms_answers_are_deleted_at_twilio_with_the_conversation(
+    line: Flask, fake_twilio: FakeTwilio
+) -> None:
+    """Answers sent in TwiML ask Twilio to report their SID (``<Message
+    action>``); the line keeps it with the conversation, and forgetting the
+    conversation deletes them at Twilio. A report for a conversation already
+    erased queues the SID at once."""
+    twilio = Twilio(line.test_client())
+    answer = twilio.sms(SAID, sender="+15550009")
+    [message] = twiml(answer).iter("Message")
+    assert urlsplit(message.attrib["action"]).path == "/twilio/sms/sent"
+    answer_sid, late_sid = sid("SM"), sid("SM")
+    for status in ("sent", "delivered"):  # each report names the same SID
+        report = {"MessageSid": answer_sid, "MessageStatus": status}
+        reported = twilio.post("/twilio/sms/sent", {**report, "To": "+15550009"})
+        assert reported.status_code == 200
+    with line.app_context():
+        conversations.erase(conversations.find("sms", "+15550009"))
+    late = {"MessageSid": late_sid, "MessageStatus": "sent", "To": "+15550009"}
+    assert twilio.post("/twilio/sms/sent", late).status_code == 200
+
+    assert line.test_cli_runner().invoke(args=["purge"]).exit_code == 0
+
+    deleted = deleted_at_twilio(fake_twilio)
+    assert {f"Messages/{answer_sid}", f"Messages/{late_sid}"} <= deleted
+    assert answer_sid not in everything_stored(line)
+
+
+def test_reports_to_the_answers_address_need_twilios_signature(line: Flask) -> None:
+    twilio = Twilio(line.test_client())
+    form = {"MessageSid": sid("SM"), "MessageStatus": "sent", "To": "+15550009"}
+    assert twilio.post("/twilio/sms/sent", form, sign=False).status_code == 403
+
+
+def test_every_segment_of_an_operators_reply_is_deleted_at_twilio(
+    line: Flask, fake_twilio: FakeTwilio
+) -> None:
+    """A reply longer than one message goes as several, each with its SID;
+    forgetting the conversation deletes them all."""
+    from test_delivery import handed_off, send_reply
+
+    line.config.update(TWILIO_PHONE_NUMBER="+15550100")
+    conversation_id = handed_off(line, "sms", "+15557654321")
+    send_reply(line, conversation_id, "Te ayudo con el albergue. " * 100)
+    sent = [r for r in fake_twilio.received if r["method"] == "POST"]
+    assert len(sent) >= 2
+    age(line, days=31)
+
+    assert line.test_cli_runner().invoke(args=["purge"]).exit_code == 0
+
+    # The stand-in numbers its SIDs by the requests it has received.
+    sids = {f"Messages/SM{number:032d}" for number in range(1, len(sent) + 1)}
+    assert sids <= deleted_at_twilio(fake_twilio)

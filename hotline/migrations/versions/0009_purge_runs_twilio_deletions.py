@@ -1,4 +1,5 @@
-"""the retention purge's runs, and the Twilio copies waiting to be deleted
+"""the retention purge's runs; the Twilio copies of live conversations that no
+message row names, and those of forgotten ones waiting to be deleted
 
 Revision ID: 0009_purge_runs_twilio_deletions
 Revises: 0008_sealed_totp_secrets
@@ -40,8 +41,25 @@ def upgrade():
         sa.PrimaryKeyConstraint("sid"),
     )
 
+    op.create_table(
+        "twilio_copies",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("conversation_id", sa.Integer(), nullable=False),
+        sa.Column("sid", sa.String(34), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["conversation_id"], ["conversations.id"], ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("sid"),
+    )
+    op.create_index(
+        "ix_twilio_copies_conversation_id", "twilio_copies", ["conversation_id"]
+    )
+
 
 def downgrade():
+    op.drop_index("ix_twilio_copies_conversation_id", table_name="twilio_copies")
+    op.drop_table("twilio_copies")
     op.drop_table("twilio_deletions")
     op.drop_index("ix_purge_runs_finished_at", table_name="purge_runs")
     op.drop_table("purge_runs")
