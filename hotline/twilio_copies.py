@@ -142,9 +142,17 @@ def delete_at_twilio() -> Sweep:
 
 
 def _delete(copy: TwilioDeletion) -> None:
-    """A call's recordings go first: once the call log is gone, nothing
-    lists them by call any more."""
+    """A call's recordings and the calls it started (with theirs) go first:
+    once the call log is gone, nothing lists them by call any more."""
     if copy.kind == "call":
-        for recording in twilio_rest.recordings_of_call(copy.sid):
-            twilio_rest.delete("recording", recording)
-    twilio_rest.delete(copy.kind, copy.sid)
+        _delete_call(copy.sid)
+    else:
+        twilio_rest.delete(copy.kind, copy.sid)
+
+
+def _delete_call(call_sid: str) -> None:
+    for child in twilio_rest.child_calls(call_sid):
+        _delete_call(child)
+    for recording in twilio_rest.recordings_of_call(call_sid):
+        twilio_rest.delete("recording", recording)
+    twilio_rest.delete("call", call_sid)

@@ -1,6 +1,6 @@
 """Twilio's REST API, the calls the hotline makes: send one message; and, to
 forget, delete a message log, a call log or a recording, and list a call's
-recordings.
+recordings and the calls it started.
 
 Plain ``requests`` rather than the ``twilio`` Client: the Client logs each
 request it makes, and these carry a person's number, an operator's words or
@@ -82,26 +82,39 @@ def delete(kind: str, sid: str) -> None:
 
 
 def recordings_of_call(call_sid: str) -> list[str]:
-    """The SIDs of every recording Twilio keeps of one call, page by page."""
+    """The SIDs of every recording Twilio keeps of one call."""
+    return _listed("recording", CallSid=call_sid)
+
+
+def child_calls(call_sid: str) -> list[str]:
+    """The SIDs of the calls one call started (a ``<Dial>`` to the on-call
+    number), whose logs name the caller too."""
+    return _listed("call", ParentCallSid=call_sid)
+
+
+def _listed(kind: str, **filters: str) -> list[str]:
+    """The SIDs of a list resource filtered as Twilio's list filters allow,
+    page by page."""
+    resource = RESOURCES[kind]
     account_sid = current_app.config["TWILIO_ACCOUNT_SID"]
-    url: str | None = f"{_base()}/{API_VERSION}/Accounts/{account_sid}/Recordings.json"
-    params: dict[str, str] | None = {"CallSid": call_sid, "PageSize": "1000"}
+    url: str | None = f"{_base()}/{API_VERSION}/Accounts/{account_sid}/{resource}.json"
+    params: dict[str, str] | None = {**filters, "PageSize": "1000"}
     sids: list[str] = []
     while url:
         response = _request("GET", url, params=params)
         answer = _json(response)
         if response.status_code >= 400:
             raise _refusal(response, answer)
-        recordings = answer.get("recordings")
-        if not isinstance(recordings, list):
-            raise TwilioError("no_recordings_list")
+        items = answer.get(resource.lower())
+        if not isinstance(items, list):
+            raise TwilioError("no_list")
         sids += [
             item["sid"]
-            for item in recordings
+            for item in items
             if isinstance(item, dict) and isinstance(item.get("sid"), str)
         ]
         following = answer.get("next_page_uri")
-        # The next page's URI carries the filter and Twilio's page token.
+        # The next page's URI carries the filters and Twilio's page token.
         url = f"{_base()}{following}" if isinstance(following, str) else None
         params = None
     return sids

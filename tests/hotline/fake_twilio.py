@@ -1,6 +1,7 @@
 """A local HTTP server standing in for Twilio's REST API: sending a message
 (POST Messages.json), deleting a message, call or recording (DELETE
-.../{Sid}.json) and listing a call's recordings (GET Recordings.json?CallSid=).
+.../{Sid}.json), listing a call's recordings (GET Recordings.json?CallSid=) and
+the calls it started (GET Calls.json?ParentCallSid=).
 The only part of Twilio the tests replace. It records what it receives."""
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ class FakeTwilio:
         default_factory=list
     )
     release: threading.Event = field(default_factory=threading.Event)
-    # The recordings Twilio keeps, by CallSid (a test puts them there).
+    # The recordings Twilio keeps, and the calls a call started (a <Dial>),
+    # by CallSid (a test puts them there).
     recordings: dict[str, list[str]] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)
 
     def answer(self, default: tuple[int, dict[str, Any] | bytes] | None = None):
         planned = self.answers.pop(0) if self.answers else None
@@ -40,14 +43,15 @@ class FakeTwilio:
         """The paths of every DELETE received, e.g. ``.../Messages/SM....json``."""
         return [r["path"] for r in self.received if r["method"] == "DELETE"]
 
-    def listing(self, query: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    def listing(self, path: str, query: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """Recordings.json?CallSid= or Calls.json?ParentCallSid=, one page."""
+        if path.endswith("/Calls.json"):
+            parent = query.get("ParentCallSid", "")
+            items = [{"sid": sid} for sid in self.children.get(parent, [])]
+            return 200, {"calls": items, "next_page_uri": None}
         call = query.get("CallSid", "")
-        return 200, {
-            "recordings": [
-                {"sid": sid, "call_sid": call} for sid in self.recordings.get(call, [])
-            ],
-            "next_page_uri": None,
-        }
+        items = [{"sid": sid} for sid in self.recordings.get(call, [])]
+        return 200, {"recordings": items, "next_page_uri": None}
 
 
 def handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
@@ -85,7 +89,7 @@ def handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             received = self._record("GET")
-            self._send(*fake.answer(fake.listing(received["query"])))
+            self._send(*fake.answer(fake.listing(received["path"], received["query"])))
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

@@ -99,7 +99,9 @@ def a_text_and_a_call(app: Flask, fake: FakeTwilio) -> dict[str, str]:
         RecordingSid=sids["recording"],
     )
     sids["other_recording"] = sid("RE")
+    sids["dialled"] = sid("CA")  # the on-call number, rung from the call
     fake.recordings[sids["call"]] = [sids["recording"], sids["other_recording"]]
+    fake.children[sids["call"]] = [sids["dialled"]]
     return sids
 
 
@@ -130,16 +132,20 @@ def test_the_purge_leaves_no_trace_here_or_at_twilio(
     assert deleted_at_twilio(fake_twilio) == {
         f"Messages/{sids['sms']}",
         f"Calls/{sids['call']}",
+        f"Calls/{sids['dialled']}",
         f"Recordings/{sids['recording']}",
         f"Recordings/{sids['other_recording']}",
     }
     # The call's recordings were looked up by its CallSid, before the call went.
-    [listing] = [r for r in fake_twilio.received if r["method"] == "GET"]
-    assert listing["query"]["CallSid"] == sids["call"]
+    # What the call started and recorded was listed by its CallSid, and went
+    # before the call.
+    listed = [r["query"] for r in fake_twilio.received if r["method"] == "GET"]
+    assert {"ParentCallSid": sids["call"], "PageSize": "1000"} in listed
+    assert {"CallSid": sids["call"], "PageSize": "1000"} in listed
     order = [name.split("/")[-1] for name in fake_twilio.deleted()]
     call_deleted = order.index(f"{sids['call']}.json")
-    assert order.index(f"{sids['recording']}.json") < call_deleted
-    assert order.index(f"{sids['other_recording']}.json") < call_deleted
+    for went_first in ("dialled", "recording", "other_recording"):
+        assert order.index(f"{sids[went_first]}.json") < call_deleted
 
 
 def test_an_erasure_leaves_no_trace_and_its_copies_go_at_the_next_run(
