@@ -28,6 +28,8 @@ def banner(config: StackConfig, development: set[str]) -> str:
             f"  Twilio voice      : {hotline}/twilio/voice",
             f"  Health            : {hotline}/readyz",
             f"  Metrics           : {_metrics(hotline, development)}",
+            "  Retention purge   : now and every 24 h "
+            "(.venv/hotline/bin/flask --app hotline purge-check)",
             "  Try the line as Twilio calls it: "
             ".venv/hotline/bin/python -m hotline.simulate sms 'hola, necesito ayuda'",
         ]

@@ -1,4 +1,5 @@
-"""Start and stop the line's processes: the action server, Rasa and the hotline.
+"""Start and stop the line's processes: the action server, Rasa, the hotline
+and its daily retention purge.
 
 Used by ``make run`` (``python -m bot.run_stack``) and by the integration tests of
 both environments, so all start the line exactly the same way; it needs only the
@@ -124,13 +125,23 @@ class Stack:
         self._spawn("rasa", command)
 
     def start_hotline(self, hotline_bin: Path) -> None:
-        """Migrate the hotline's database, then serve it with gunicorn."""
+        """Migrate the hotline's database, then serve it with gunicorn, and
+        run the retention purge daily."""
         subprocess.run(
             [str(hotline_bin / "flask"), "--app", "hotline", "upgrade-db"],
             cwd=ROOT, env=self.environment(), check=True,
             stdout=self.log, stderr=subprocess.STDOUT if self.log else None,
         )  # fmt: skip
         self._spawn("hotline", self.hotline_command(hotline_bin))
+        self.start_purge_schedule(hotline_bin)
+
+    def start_purge_schedule(self, hotline_bin: Path) -> None:
+        """The retention purge at once and then daily, in a process of its own
+        beside gunicorn (``hotline.purge_schedule``): one loop, whatever the
+        number of workers."""
+        self._spawn(
+            "purge", [str(hotline_bin / "python"), "-m", "hotline.purge_schedule"]
+        )
 
     def hotline_command(self, hotline_bin: Path) -> list[str]:
         """gunicorn, as production runs it: threads, and a worker timeout

@@ -1,30 +1,25 @@
-"""``flask --app hotline ...`` commands: database upgrade, retention purge and
-re-encryption with the newest key."""
+"""``flask --app hotline ...`` commands: database upgrade, the retention purge
+and its check, and re-encryption with the newest key."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import delete
 
-from hotline import key_rotation, lockout, rasa_trackers
-from hotline.extensions import db
-from hotline.figures import store
-from hotline.models import Conversation, utcnow
+from hotline import key_rotation, retention
+from hotline.models import PurgeRun
 
 
-def purge_expired() -> tuple[int, int]:
-    """Delete conversations silent for longer than the retention period, and
-    Rasa's trackers silent as long. Returns how many of each went."""
-    cutoff = utcnow() - timedelta(days=current_app.config["RETENTION_DAYS"])
-    expired = Conversation.last_message_at < cutoff
-    store.fold_all(expired)  # their anonymous figures stay
-    result = db.session.execute(delete(Conversation).where(expired))
-    db.session.commit()
-    return result.rowcount or 0, rasa_trackers.purge_silent_since(cutoff)
+def describe(run: PurgeRun) -> str:
+    """Counts only: what a log or a cron mail may show."""
+    return (
+        f"deleted {run.conversations} conversations, {run.tracker_events} events "
+        f"of Rasa's trackers, {run.failure_counters} expired failure counters, "
+        f"{run.operator_line_calls} unfinished operator-line calls; "
+        f"deleted {run.twilio_deleted} copies at Twilio, {run.twilio_pending} "
+        "still to delete"
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -36,14 +31,27 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("purge")
     def purge() -> None:
-        """Delete transcripts older than RETENTION_DAYS, and failure counters
-        that no longer count (run it daily)."""
-        conversations, tracker_events = purge_expired()
-        click.echo(
-            f"deleted {conversations} conversations and {tracker_events} events "
-            "of Rasa's trackers"
+        """Forget what is past RETENTION_DAYS, here, in Rasa's trackers and at
+        Twilio (run it daily; `make run` does). Fails when any part failed."""
+        run = retention.purge()
+        click.echo(describe(run))
+        if not run.ok:
+            raise click.ClickException(f"the purge failed ({run.error})")
+
+    @app.cli.command("purge-check")
+    def purge_check() -> None:
+        """Exit 1 when the purge is overdue (no success for 36 hours), for
+        monitoring."""
+        standing = retention.standing()
+        last = (
+            f"{standing.last_success:%Y-%m-%d %H:%M} UTC"
+            if standing.last_success
+            else "never"
         )
-        click.echo(f"forgot {lockout.forget_expired()} expired failure counters")
+        if standing.overdue:
+            click.echo(f"purge overdue: last success {last}", err=True)
+            raise SystemExit(1)
+        click.echo(f"purge ok: last success {last}")
 
     @app.cli.command("reencrypt")
     def reencrypt() -> None:

@@ -22,10 +22,10 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from actions.directory.emergency import emergency_numbers_for
 from bot.danger import Verdict, assess_danger
 from bot.languages import SUPPORTED_LANGUAGES
-from hotline import handoff, hours, metrics, rasa_trackers, texts
+from hotline import forgetting, handoff, hours, metrics, rasa_trackers, texts
 from hotline.bot_client import BotClient, BotUnavailable, Handoff
 from hotline.extensions import db
-from hotline.figures import facts, store
+from hotline.figures import facts
 from hotline.handoff import (
     AFTER_OPT_OUT,
     BOT_UNAVAILABLE,
@@ -294,8 +294,9 @@ def sent_to_bot_at(provider_id: str) -> datetime | None:
 def erase(conversation: Conversation, *, tracker_first: bool = True) -> None:
     """The person asked us to forget them: the whole conversation goes now
     (messages, events, notes, topic, state) and Rasa's tracker of it, so it
-    leaves the operators' queue and console at once. The next message starts a
-    new conversation with a new Rasa id.
+    leaves the operators' queue and console at once, and its copies at Twilio
+    are queued for deletion. The next message starts a new conversation with a
+    new Rasa id.
 
     ``tracker_first``: if Rasa's copy cannot be deleted, raise and keep
     everything, so the person can try again (the widget's delete button). When
@@ -311,8 +312,7 @@ def erase(conversation: Conversation, *, tracker_first: bool = True) -> None:
             "conversation %s: Rasa's tracker could not be deleted now",
             pseudonym(key),
         )
-    store.fold(conversation, on_request=True)  # the anonymous figures stay
-    db.session.delete(conversation)  # notes and the rest by ON DELETE CASCADE
+    forgetting.forget([conversation.id], on_request=True)
     db.session.commit()
     metrics.DELETED.labels(channel).inc()
     log.info("conversation %s: deleted at the person's request", pseudonym(key))

@@ -20,7 +20,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from hotline import conversations, handoff, safety, sealing
+from hotline import conversations, handoff, safety, sealing, twilio_copies
 from hotline.extensions import db
 from hotline.ids import MAX_ID
 from hotline.models import Channel, Conversation, Message, MessageStatus, utcnow
@@ -83,6 +83,10 @@ def deliver(message: Message, *, said_safe: bool = False) -> None:
     except TwilioError as error:
         _failed(message, error.detail)
         return
+    # Every copy at Twilio is deleted with the conversation: an earlier
+    # attempt's and the later segments' SIDs are kept beside the message's.
+    earlier = [message.provider_id] if message.provider_id else []
+    twilio_copies.remember(conversation, earlier + sids[1:])
     message.provider_id = sids[0]
     message.status = MessageStatus.SENT
     db.session.commit()

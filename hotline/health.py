@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from sqlalchemy import text
 
 from bot.danger import default_detector
-from hotline import metrics
+from hotline import metrics, retention, twilio_copies
 from hotline.conversations import bot_client
 from hotline.extensions import db
 
@@ -55,7 +55,12 @@ def metrics_page() -> Response:
             mimetype="text/plain",
             headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
         )
-    body, content_type = metrics.exposition()
+    standing = retention.standing()
+    body, content_type = metrics.exposition(
+        metrics.purge_figures(
+            standing.last_success, standing.overdue, twilio_copies.pending()
+        )
+    )
     return Response(body, content_type=content_type)
 
 

@@ -7,15 +7,20 @@ set (``make run`` sets it) the workers' figures are added up at ``/metrics``.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
+    REGISTRY,
     CollectorRegistry,
     Counter,
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 
 MESSAGES = Counter(
     "aliada_messages_total",
@@ -56,10 +61,46 @@ DELETED = Counter(
 ERRORS = Counter("aliada_errors_total", "Unexpected errors answered with a 500.")
 
 
-def exposition() -> tuple[bytes, str]:
-    """The metrics page, summed over gunicorn workers when they share a folder."""
+def purge_figures(
+    last_success: datetime | None, overdue: bool, twilio_pending: int
+) -> list[Metric]:
+    """The retention purge's standing, read from the database at each scrape
+    (the purge runs in another process: a job, a timer, the stack's loop)."""
+    last = GaugeMetricFamily(
+        "aliada_purge_last_success_timestamp_seconds",
+        "When the retention purge last succeeded (Unix time; 0: never).",
+    )
+    last.add_metric(
+        [], last_success.replace(tzinfo=UTC).timestamp() if last_success else 0
+    )
+    late = GaugeMetricFamily(
+        "aliada_purge_overdue",
+        "1 when the retention purge has not succeeded for 36 hours.",
+    )
+    late.add_metric([], int(overdue))
+    pending = GaugeMetricFamily(
+        "aliada_twilio_deletions_pending",
+        "Copies at Twilio of forgotten conversations still to delete.",
+    )
+    pending.add_metric([], twilio_pending)
+    return [last, late, pending]
+
+
+class _Fixed(Collector):
+    def __init__(self, figures: Iterable[Metric]) -> None:
+        self.figures = list(figures)
+
+    def collect(self) -> Iterator[Metric]:
+        return iter(self.figures)
+
+
+def exposition(figures: Iterable[Metric] = ()) -> tuple[bytes, str]:
+    """The metrics page, summed over gunicorn workers when they share a
+    folder, with ``figures`` read at this scrape."""
+    registry = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
-        return generate_latest(registry), CONTENT_TYPE_LATEST
-    return generate_latest(), CONTENT_TYPE_LATEST
+    extra = CollectorRegistry()
+    extra.register(_Fixed(figures))
+    return generate_latest(registry) + generate_latest(extra), CONTENT_TYPE_LATEST

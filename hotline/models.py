@@ -307,3 +307,50 @@ class OperatorLineCall(db.Model):
     # Comma-separated reasons found at the code step ("" when none).
     problems: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PurgeRun(db.Model):
+    """One run of the retention purge (``hotline.retention``): when, whether
+    it succeeded, how many of each thing went, and the kind of error (an
+    exception's class name). Counts only: never a text, key or SID."""
+
+    __tablename__ = "purge_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(index=True)
+    ok: Mapped[bool] = mapped_column(default=False)
+    conversations: Mapped[int] = mapped_column(default=0)
+    tracker_events: Mapped[int] = mapped_column(default=0)
+    failure_counters: Mapped[int] = mapped_column(default=0)
+    operator_line_calls: Mapped[int] = mapped_column(default=0)
+    twilio_deleted: Mapped[int] = mapped_column(default=0)
+    twilio_pending: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(40))
+
+
+class TwilioCopy(db.Model):
+    """A SID Twilio knows a live conversation's message by that no message row
+    holds (the bot's SMS answers sent in TwiML, an operator's reply's later
+    segments): forgetting the conversation queues it for deletion too."""
+
+    __tablename__ = "twilio_copies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    sid: Mapped[str] = mapped_column(String(34), unique=True)
+
+
+class TwilioDeletion(db.Model):
+    """A copy Twilio still holds of a forgotten conversation (a message log, a
+    call log, a recording), waiting to be deleted through Twilio's REST API
+    (``hotline.twilio_copies``). Only the SID and its kind: nothing links it
+    to a conversation or a person here."""
+
+    __tablename__ = "twilio_deletions"
+
+    sid: Mapped[str] = mapped_column(String(34), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(default=0)

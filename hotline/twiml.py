@@ -6,11 +6,15 @@ from flask import Response
 from twilio.twiml.messaging_response import MessagingResponse
 
 
-def messages(bodies: list[str]) -> str:
-    """``<Response>`` with one ``<Message>`` per body (none: Twilio sends nothing)."""
+def messages(bodies: list[str], action: str | None = None) -> str:
+    """``<Response>`` with one ``<Message>`` per body (none: Twilio sends
+    nothing); Twilio reports each message's SID and status to ``action``."""
     response = MessagingResponse()
     for body in bodies:
-        response.message(body)
+        if action:
+            response.message(body, action=action, method="POST")
+        else:
+            response.message(body)
     return str(response)
 
 

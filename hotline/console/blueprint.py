@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
+from hotline import retention
 from hotline.console import access, i18n
 from hotline.console.forms import ReasonForm
 from hotline.privacy import pseudonym
@@ -34,6 +35,19 @@ def forms_only() -> Response | None:
 
 bp.before_request(access.require_login)
 bp.record_once(lambda state: i18n.init_app(state.app))
+
+
+@bp.context_processor
+def purge_alarm() -> dict[str, bool]:
+    """Supervisors and administrators see, on every page, that forgetting
+    has stopped (``hotline.retention``: overdue after 36 hours); operators
+    cannot act on it."""
+    operator = g.get("operator")
+    overdue = bool(
+        operator is not None and operator.supervises and retention.standing().overdue
+    )
+    return {"purge_overdue": overdue}
+
 
 FORM_EXPIRED = Text("console", "The form expired")
 FORM_EXPIRED_DETAIL = Text(

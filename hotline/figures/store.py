@@ -200,12 +200,6 @@ def fold_all(which: ColumnElement[bool], *, on_request: bool = False) -> int:
     return folded
 
 
-def fold(conversation: Conversation, *, on_request: bool) -> None:
-    """Add one conversation to its cell before it is deleted; ``on_request``:
-    the person asked for the deletion (it counts as one)."""
-    fold_all(Conversation.id == conversation.id, on_request=on_request)
-
-
 def raw_cells(since: date, until: date) -> list[RawCell]:
     """Every cell of the weeks from ``since``'s to ``until``'s (both
     included), before any suppression: the folded counts plus the live

@@ -4,7 +4,8 @@ Keywords first (STOP, START, HELP in every language), then the bot through the
 conversation service. ``/twilio/sms/fallback`` is the number's fallback URL:
 Twilio calls it when the main URL failed or took longer than 15 s, so it answers
 without the bot and keeps the message for a person. ``/twilio/sms/status`` is
-where Twilio reports the delivery of an operator's reply (``hotline.delivery``).
+where Twilio reports the delivery of an operator's reply (``hotline.delivery``),
+``/twilio/sms/sent`` the SID of each answer sent in TwiML (``hotline.twilio_copies``).
 """
 
 from __future__ import annotations
@@ -13,10 +14,20 @@ import re
 from dataclasses import dataclass
 
 import click
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, request, url_for
 
-from hotline import conversations, delivery, handoff, metrics, safety, texts, twiml
+from hotline import (
+    conversations,
+    delivery,
+    handoff,
+    metrics,
+    safety,
+    texts,
+    twilio_copies,
+    twiml,
+)
 from hotline.conversations import Incoming, Outcome, line_numbers
+from hotline.extensions import db
 from hotline.models import Channel, Conversation, MessageStatus
 from hotline.sms.keywords import Keyword, find_keyword
 from hotline.sms.segments import compose
@@ -62,8 +73,9 @@ def parse_webhook(form: dict[str, str]) -> InboundSms | None:
 
 
 def _reply(texts_: list[str], channel: str) -> Response:
+    """The answers in TwiML; Twilio tells ``/sent`` each one's SID."""
     bodies = compose(texts_, sms=channel == Channel.SMS)
-    return twiml.twiml_response(twiml.messages(bodies))
+    return twiml.twiml_response(twiml.messages(bodies, url_for("sms.sent")))
 
 
 def _inbound() -> InboundSms:
@@ -173,6 +185,23 @@ def status() -> Response:
             error_code if ERROR_CODE.fullmatch(error_code) else None,
         )
     return Response("", status=200, mimetype="text/plain")
+
+
+@bp.post("/sent")
+@twilio_only
+def sent() -> Response:
+    """``<Message action>``: Twilio's report on an answer the line sent in
+    TwiML, the only place the line learns that message's SID. It is kept with
+    the person's conversation (queued for deletion at once when the
+    conversation is already gone: the answer to "delete my data"), so that
+    forgetting the conversation deletes Twilio's copy too."""
+    sid = request.form.get("MessageSid", "").strip()
+    to = request.form.get("To", "").strip()
+    if twilio_copies.SID.fullmatch(sid) and to:
+        channel = Channel.WHATSAPP if to.startswith("whatsapp:") else Channel.SMS
+        twilio_copies.remember(conversations.find(channel, to), [sid])
+        db.session.commit()
+    return twiml.twiml_response(twiml.messages([]))
 
 
 @bp.cli.command("retry-deliveries")

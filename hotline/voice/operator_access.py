@@ -103,11 +103,7 @@ def code_step(call_sid: str, operator: Operator | None, code: str) -> None:
             problems.append(Problem.ACCOUNT_LOCKED)
         if not problems and not accounts.check_code(operator, code):
             problems.append(Problem.WRONG_CODE)
-    db.session.execute(
-        delete(OperatorLineCall).where(
-            OperatorLineCall.created_at < utcnow() - PIN_WITHIN
-        )
-    )
+    forget_stale()
     db.session.merge(
         OperatorLineCall(
             call_sid=call_sid,
@@ -117,6 +113,17 @@ def code_step(call_sid: str, operator: Operator | None, code: str) -> None:
         )
     )
     db.session.commit()
+
+
+def forget_stale() -> int:
+    """Delete the calls whose PIN step can no longer come (uncommitted): each
+    code step does, and the retention purge for a line nobody calls."""
+    result = db.session.execute(
+        delete(OperatorLineCall).where(
+            OperatorLineCall.created_at < utcnow() - PIN_WITHIN
+        )
+    )
+    return result.rowcount or 0
 
 
 def _problems_at_code_step(call_sid: str, operator: Operator | None) -> list[Problem]:

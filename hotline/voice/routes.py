@@ -484,7 +484,10 @@ def recorded() -> Response:
         conversations.choose_language(conversation, language)
         handoff.request_person(conversation, "voice_message", handoff.NORMAL)
     text = f"{VOICE_MESSAGE_MARK} {url}"
-    if conversations.keep(conversation, text, MessageStatus.FOR_PERSON, recording_sid):
+    # Both SIDs: forgetting the conversation deletes the call and the
+    # recording at Twilio (hotline.twilio_copies).
+    provider_id = f"{call_sid}:{recording_sid}"
+    if conversations.keep(conversation, text, MessageStatus.FOR_PERSON, provider_id):
         handoff.record(conversation, "voice_message")
         db.session.commit()
     said = voicing.prompt(prompts.MESSAGE_KEPT, language)

@@ -28,7 +28,8 @@ def test_purge_deletes_only_conversations_past_retention(app: Flask, runner) -> 
 
     result = runner.invoke(args=["purge"])
 
-    assert "deleted 1 conversations and 0 events" in result.output
+    assert result.exit_code == 0, result.output
+    assert "deleted 1 conversations, 0 events" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Conversation.id))) == 1
         left = db.session.scalars(select(Message.text)).all()

@@ -23,8 +23,8 @@ from sqlalchemy import func, select, update
 from test_console import Person, at
 from test_postgres import fresh_database
 
+from hotline import forgetting, retention
 from hotline.bot_client import BotClient, BotTurn, Reading
-from hotline.cli import purge_expired
 from hotline.extensions import db
 from hotline.figures import sample, store
 from hotline.figures.cells import RawCell
@@ -277,9 +277,7 @@ def test_concurrent_folds_into_one_cell_lose_no_count(app: Flask) -> None:
 
     def erase(conversation_id: int) -> None:
         with app.app_context():
-            conversation = db.session.get(Conversation, conversation_id)
-            store.fold(conversation, on_request=True)
-            db.session.delete(conversation)
+            forgetting.forget([conversation_id], on_request=True)
             db.session.commit()
 
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -302,7 +300,7 @@ def test_two_purges_at_once_fold_each_conversation_once(app: Flask) -> None:
 
     def purge_now(_: int) -> int:
         with app.app_context():
-            return purge_expired()[0]
+            return retention.purge().conversations
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         deleted = list(pool.map(purge_now, range(2)))
