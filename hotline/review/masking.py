@@ -51,6 +51,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?¿¡\n]\s*$|^\s*$")
+_SPACE_BEFORE_STOP = re.compile(r"(?<=\]) ([,.;:!?)])")
 _MASKED = re.compile(r"\[(?:number|email|link|handle|name|place)\]")
 
 # What comes before a name, normalised, in each language of the line
@@ -95,8 +96,8 @@ def mask(text: str, language: str | None) -> str:
     ``[name]`` and ``[place]``; on one line."""
     for pattern, token in _PATTERNS:
         text = pattern.sub(f" {token} ", text)
-    text = _mask_words(text, language or "")
-    return " ".join(text.split())
+    text = " ".join(_mask_words(text, language or "").split())
+    return _SPACE_BEFORE_STOP.sub(r"\1", text)
 
 
 def _words(text: str) -> list[_Word]:

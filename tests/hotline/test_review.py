@@ -20,7 +20,7 @@ from sqlalchemy import inspect, select
 from test_postgres import fresh_database
 
 from hotline import conversations, texts
-from hotline.bot_client import BotClient, BotTurn, Reading
+from hotline.bot_client import BotTurn, Reading
 from hotline.extensions import db
 from hotline.models import (
     BotConfusion,
@@ -54,7 +54,9 @@ class FakeBot:
         else:
             reading = Reading("ask_shelter", 0.97, "ask_health", None, True)
             answer = f"bot: answer to {text}"
-        return BotTurn(texts=[answer], buttons=[[]], language=self.language, reading=reading)
+        return BotTurn(
+            texts=[answer], buttons=[[]], language=self.language, reading=reading
+        )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -129,7 +131,9 @@ def test_consent_is_asked_once_after_the_first_message_not_understood(
     assert review_items(line) == []
 
 
-@pytest.mark.parametrize(("language", "yes"), [("es", "Sí"), ("pt", "sim"), ("ht", "wi")])
+@pytest.mark.parametrize(
+    ("language", "yes"), [("es", "Sí"), ("pt", "sim"), ("ht", "wi")]
+)
 def test_a_plain_yes_keeps_that_message_and_later_ones_masked(
     line: Flask, bot: FakeBot, language: str, yes: str
 ) -> None:
@@ -158,7 +162,9 @@ def test_a_plain_yes_keeps_that_message_and_later_ones_masked(
     assert item.week.weekday() == 0  # a Monday: no finer time is kept
 
 
-def test_a_plain_no_keeps_nothing_and_is_not_asked_again(line: Flask, bot: FakeBot) -> None:
+def test_a_plain_no_keeps_nothing_and_is_not_asked_again(
+    line: Flask, bot: FakeBot
+) -> None:
     person = Person(line)
     person.says(f"{NOT_UNDERSTOOD} uno")
     assert person.says("no") == [texts.REVIEW_NOT_KEPT("es")]
