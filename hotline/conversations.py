@@ -364,7 +364,10 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
         _store_replies(conversation, outcome.texts)
         db.session.commit()
         return outcome
-    if (answer := consent.take_answer(conversation, text, outcome.danger)) is not None:
+    answer = consent.take_answer(
+        conversation, text, danger=outcome.danger, language=outcome.language
+    )
+    if answer is not None:
         # A plain yes or no to the line's question: not a message for the bot.
         outcome.texts = [answer]
         _store_replies(conversation, outcome.texts)
@@ -450,7 +453,7 @@ def _learn_from(outcome: Outcome, message: Message, reading: Reading) -> None:
     conversation = outcome.conversation
     confusions.count(conversation.language, reading, message.created_at.date())
     question = consent.after_not_understood(
-        conversation, message, reading, outcome.danger
+        conversation, message, reading, danger=outcome.danger, language=outcome.language
     )
     if question:
         outcome.texts = [*outcome.texts, question]

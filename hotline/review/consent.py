@@ -46,7 +46,12 @@ def may_ask(conversation: Conversation, danger: bool) -> bool:
 
 
 def after_not_understood(
-    conversation: Conversation, message: Message, reading: Reading, danger: bool
+    conversation: Conversation,
+    message: Message,
+    reading: Reading,
+    *,
+    danger: bool,
+    language: str,
 ) -> str | None:
     """A turn the bot did not understand: kept if the person said yes; the
     question to add to the bot's answer if they were never asked."""
@@ -71,17 +76,18 @@ def after_not_understood(
             }
         ),
     )
-    return texts.REVIEW_QUESTION(conversation.language or "en")
+    return texts.REVIEW_QUESTION(language)
 
 
-def take_answer(conversation: Conversation, text: str, danger: bool) -> str | None:
+def take_answer(
+    conversation: Conversation, text: str, *, danger: bool, language: str
+) -> str | None:
     """The person's message after the question. A plain yes or no is the
     answer: what to reply (the message goes no further). Anything else is
     not an answer: None, and the message goes on to the bot."""
     if conversation.review_consent != ASKED:
         return None
     answer = read_answer(text) if is_bare_answer(text) and not danger else None
-    language = conversation.language or "en"
     if answer == YES:
         conversation.review_consent = YES
         _keep_asked_about(conversation)

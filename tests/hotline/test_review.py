@@ -276,3 +276,20 @@ def test_the_unsure_threshold_lies_above_the_bots_fallback_threshold(
         if part["name"] == "FallbackClassifier"
     )
     assert fallback < line.config["REVIEW_LOW_CONFIDENCE"] <= 0.5
+
+
+def test_with_the_real_bot_a_message_it_does_not_understand_brings_the_question(
+    app_with_bot: Flask,
+) -> None:
+    person = Person(app_with_bot)
+    person.says("hola, necesito ayuda")
+    replies = person.says("xqzv blorp fnark")
+    assert replies[-1] == texts.REVIEW_QUESTION("es")
+    assert person.says("si") == [texts.REVIEW_KEPT("es")]
+    [item] = review_items(app_with_bot)
+    assert (item.language, item.text) == ("es", "xqzv blorp fnark")
+    with app_with_bot.app_context():
+        [cell] = db.session.scalars(
+            select(BotConfusion).where(BotConfusion.kind == confusions.NOT_UNDERSTOOD)
+        )
+    assert cell.count == 1 and cell.intent == "nlu_fallback"
