@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from bot.country_names import locale_for
-from bot.languages import SUPPORTED_LANGUAGES
+from bot.languages import LANGUAGES, SUPPORTED_LANGUAGES
 from bot.normalize import normalize, words
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +78,32 @@ def place_names() -> frozenset[str]:
     for language in SUPPORTED_LANGUAGES:
         for example in _examples(language):
             names.update(_ANNOTATED.findall(example))
-    return frozenset(key for name in names if (key := normalize(str(name))))
+    keys = {key for name in names if (key := normalize(str(name)))}
+    return frozenset(keys - language_names() - NOT_PLACES)
+
+
+# Country aliases that are ordinary words too ("help us").
+NOT_PLACES = frozenset({"us"})
+
+
+@cache
+def language_names() -> frozenset[str]:
+    """Names of the line's languages, in every one of them and as people
+    write them ("español", "kreyòl", "castellano"): a person asking for a
+    language says nothing about who or where they are, and the bot must
+    learn those words. Some are also demonyms in countries.yml."""
+    names: set[str] = set()
+    for language in LANGUAGES.values():
+        names.update((language.name, language.autonym, *language.also_called))
+    for code in SUPPORTED_LANGUAGES:
+        locale = locale_for(code)
+        if locale is not None:
+            names.update(
+                locale.languages[other]
+                for other in SUPPORTED_LANGUAGES
+                if other in locale.languages
+            )
+    return frozenset(key for name in names if (key := normalize(name)))
 
 
 @cache
@@ -95,9 +120,4 @@ def capitalised_words(language: str) -> frozenset[str]:
             found.update(
                 normalize(month) for month in locale.months["format"][width].values()
             )
-        found.update(
-            normalize(locale.languages[code])
-            for code in SUPPORTED_LANGUAGES
-            if code in locale.languages
-        )
-    return frozenset(found)
+    return frozenset(found | language_names())

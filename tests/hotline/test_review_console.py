@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import make_app
 from flask import Flask
 from sqlalchemy import select
 from test_console import Person, flashes, stored
+from test_postgres import fresh_database
 
 from hotline.bot_client import Reading
 from hotline.extensions import db
@@ -25,6 +28,20 @@ BOT_PYTHON = ROOT / ".venv" / "bot" / "bin" / "python"
 PAGE = "/console/review"
 UNSURE = Reading("ask_legal_aid", 0.41, "ask_rights", None, True)
 NOT_UNDERSTOOD = Reading("nlu_fallback", 0.3, "ask_shelter", None, False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The hotline on SQLite, then on PostgreSQL."""
+    if request.param == "sqlite":
+        yield make_app(tmp_path)
+        return
+    with fresh_database("aliada_review_console") as url:
+        line = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url)
+        yield line
+        with line.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def seed(app: Flask) -> list[str]:

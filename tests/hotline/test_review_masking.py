@@ -96,3 +96,18 @@ def test_no_digit_of_a_phone_number_survives(
     before: str, number: str, after: str
 ) -> None:
     assert not re.search(r"\d", mask(f"{before} {number} {after}", "es"))
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "please help us, I only speak Spanish, not English"),
+        ("es", "hablo español y quechua, no inglés"),
+        ("fr", "je parle créole et un peu français"),
+    ],
+)
+def test_language_names_and_ordinary_words_are_not_places(
+    language: str, message: str
+) -> None:
+    """The bot must learn "I speak Spanish"; "us" is no country here."""
+    assert mask(message, language) == message
