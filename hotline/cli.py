@@ -16,7 +16,8 @@ def describe(run: PurgeRun) -> str:
     return (
         f"deleted {run.conversations} conversations, {run.tracker_events} events "
         f"of Rasa's trackers, {run.failure_counters} expired failure counters, "
-        f"{run.operator_line_calls} unfinished operator-line calls; "
+        f"{run.operator_line_calls} unfinished operator-line calls, "
+        f"{run.review_items} review items past their retention; "
         f"deleted {run.twilio_deleted} copies at Twilio, {run.twilio_pending} "
         "still to delete"
     )

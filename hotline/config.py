@@ -225,6 +225,11 @@ def from_environment() -> dict[str, Any]:
         # Per-client and global request limits (hotline.limits).
         **limits.from_environment(),
         "RETENTION_DAYS": _int("RETENTION_DAYS", 30),
+        # Masked, consented messages the bot did not understand (hotline.review).
+        "REVIEW_RETENTION_DAYS": _int("REVIEW_RETENTION_DAYS", 180),
+        # Below this confidence an answered turn counts as unsure (above
+        # config.yml's fallback threshold, 0.3: hotline.review.confusions).
+        "REVIEW_LOW_CONFIDENCE": _float("REVIEW_LOW_CONFIDENCE", 0.5),
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "AUDIO_DIR": os.environ.get("AUDIO_DIR", str(ROOT / ".hotline" / "audio")),
         "OPENING_HOURS_FILE": os.environ.get(

@@ -23,7 +23,7 @@ from actions.directory.emergency import emergency_numbers_for
 from bot.danger import Verdict, assess_danger
 from bot.languages import SUPPORTED_LANGUAGES
 from hotline import forgetting, handoff, hours, metrics, rasa_trackers, texts
-from hotline.bot_client import BotClient, BotUnavailable, Handoff
+from hotline.bot_client import BotClient, BotUnavailable, Handoff, Reading
 from hotline.extensions import db
 from hotline.figures import facts
 from hotline.handoff import (
@@ -46,6 +46,7 @@ from hotline.models import (
 )
 from hotline.places import country_of_caller
 from hotline.privacy import conversation_key, pseudonym
+from hotline.review import confusions, consent
 
 log = logging.getLogger(__name__)
 
@@ -366,6 +367,15 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
         _store_replies(conversation, outcome.texts)
         db.session.commit()
         return outcome
+    answer = consent.take_answer(
+        conversation, text, danger=outcome.danger, language=outcome.language
+    )
+    if answer is not None:
+        # A plain yes or no to the line's question: not a message for the bot.
+        outcome.texts = [answer]
+        _store_replies(conversation, outcome.texts)
+        db.session.commit()
+        return outcome
     if not text:
         outcome.texts = [texts.EMPTY_MESSAGE(outcome.language)]
         # Kept like every answer: the transcript shows it, a retry gets it.
@@ -434,9 +444,24 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
         # The person starts afresh, in the language they were writing in.
         outcome.conversation = Conversation(channel=incoming.channel, language=language)
         return outcome
+    if turn.reading is not None:
+        _learn_from(outcome, message, turn.reading)
     _store_replies(conversation, outcome.texts)
     db.session.commit()
     return outcome
+
+
+def _learn_from(outcome: Outcome, message: Message, reading: Reading) -> None:
+    """What the bot did not understand, or read unsure, is counted; with the
+    person's consent it is kept masked, and the first time, consent is asked."""
+    conversation = outcome.conversation
+    confusions.count(conversation.language, reading, message.created_at.date())
+    question = consent.after_not_understood(
+        conversation, message, reading, danger=outcome.danger, language=outcome.language
+    )
+    if question:
+        outcome.texts = [*outcome.texts, question]
+        outcome.buttons = [*outcome.buttons, []]
 
 
 def _to_a_person(outcome: Outcome, reason: str, address: str | None) -> None:
@@ -469,6 +494,7 @@ def _for_the_operators(
         outcome.duplicate = True
         return outcome
     metrics.MESSAGES.labels(incoming.channel, conversation.language or "unknown").inc()
+    consent.no_answer(conversation)
     if outcome.danger:
         _to_a_person(outcome, POSSIBLE_DANGER, incoming.address)
     if conversation.state == State.WAITING:  # else the operator answers

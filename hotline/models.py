@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     ForeignKey,
@@ -122,6 +122,9 @@ class Conversation(db.Model):
     # None until the person's first message: was the team away then?
     after_hours: Mapped[bool | None] = mapped_column()
     turns_not_understood: Mapped[int] = mapped_column(default=0, server_default="0")
+    # May the line keep, masked, what the bot did not understand, to teach it?
+    # None: never asked; then asked, yes, no or no_answer (hotline.review.consent).
+    review_consent: Mapped[str | None] = mapped_column(String(16))
 
     operator: Mapped[Operator | None] = relationship()
 
@@ -324,6 +327,7 @@ class PurgeRun(db.Model):
     tracker_events: Mapped[int] = mapped_column(default=0)
     failure_counters: Mapped[int] = mapped_column(default=0)
     operator_line_calls: Mapped[int] = mapped_column(default=0)
+    review_items: Mapped[int] = mapped_column(default=0)
     twilio_deleted: Mapped[int] = mapped_column(default=0)
     twilio_pending: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(40))
@@ -354,3 +358,45 @@ class TwilioDeletion(db.Model):
     sid: Mapped[str] = mapped_column(String(34), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(default=0)
+
+
+class BotConfusion(db.Model):
+    """How often, in one week and language, the bot did not understand a
+    message (``kind`` not_understood) or read it unsure (low_confidence), by
+    the intent it read and the runner-up. Anonymous counts: no conversation,
+    no text; kept after the purge (``hotline.review.confusions``)."""
+
+    __tablename__ = "bot_confusions"
+
+    week: Mapped[date] = mapped_column(primary_key=True)  # its Monday, UTC
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    intent: Mapped[str] = mapped_column(String(64), primary_key=True)
+    runner_up: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
+def new_review_id() -> str:
+    """Random, so that neither the order of the list nor an address tells
+    which items came one after another (from one conversation, perhaps)."""
+    return secrets.token_urlsafe(12)
+
+
+class ReviewItem(db.Model):
+    """A message the bot did not understand, kept with the person's consent,
+    masked (``hotline.review.masking``), for supervisors to turn into an NLU
+    example. No conversation, no key, only the week: it survives the purge of
+    its conversation and has its own retention (REVIEW_RETENTION_DAYS)."""
+
+    __tablename__ = "review_items"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True, default=new_review_id)
+    week: Mapped[date] = mapped_column(index=True)  # its Monday, UTC
+    language: Mapped[str] = mapped_column(String(8))
+    intent: Mapped[str] = mapped_column(String(64), default="")
+    runner_up: Mapped[str] = mapped_column(String(64), default="")
+    text: Mapped[str] = mapped_column(Text)
+    # pending, then accepted (``example_intent`` and the edited ``text``) or
+    # deleted at once when discarded.
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    example_intent: Mapped[str | None] = mapped_column(String(64))

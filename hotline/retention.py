@@ -5,7 +5,8 @@ recorded, so that a purge that stops running is seen (``purge-check``,
 A run deletes conversations silent for longer than ``RETENTION_DAYS`` (with
 their messages, events and notes), Rasa's trackers silent as long, failure
 counters that no longer count, calls to the operators' line whose PIN step
-can no longer come, and the line's copies at Twilio of every forgotten
+can no longer come, masked review items past ``REVIEW_RETENTION_DAYS``
+(``hotline.review``), and the line's copies at Twilio of every forgotten
 conversation (``hotline.twilio_copies``). ``purge_runs`` keeps, per run, when,
 whether it succeeded, the counts and the kind of error: never a text or key.
 
@@ -27,6 +28,7 @@ from sqlalchemy import func, select
 from hotline import config, forgetting, lockout, rasa_trackers, twilio_copies
 from hotline.extensions import db
 from hotline.models import Conversation, PurgeRun, utcnow
+from hotline.review import items as review_items
 from hotline.voice import operator_access
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,9 @@ def _purge_into(run: PurgeRun) -> None:
     run.tracker_events = rasa_trackers.purge_silent_since(cutoff)
     run.failure_counters = lockout.forget_expired()
     run.operator_line_calls = operator_access.forget_stale()
+    run.review_items = review_items.purge_older_than(
+        current_app.config["REVIEW_RETENTION_DAYS"]
+    )
     db.session.commit()
     sweep = twilio_copies.delete_at_twilio()
     run.twilio_deleted, run.twilio_pending = sweep.deleted, sweep.pending

@@ -90,3 +90,22 @@ SAFETY_CHECK = Text(
 # The safe word itself, in the person's language: it reads like a message sent
 # to the wrong number.
 SAFE_WORD = Text("hotline_safe_word", "wrong number")
+
+# After the bot's answer, the first time it did not understand someone: may the
+# line keep that message, masked, to teach the bot (hotline.review.consent)?
+# Neutral for whoever else reads the phone; the person may simply go on.
+REVIEW_QUESTION = Text(
+    "hotline_review_question",
+    "May we keep that message, and others our automatic assistant does not "
+    "understand, without numbers, names or places, to teach it? Reply YES or NO, "
+    "or just go on writing.",
+)
+REVIEW_KEPT = Text(
+    "hotline_review_kept",
+    "Thank you. Write your question in other words, or write: person.",
+)
+REVIEW_NOT_KEPT = Text(
+    "hotline_review_not_kept",
+    "All right, we do not keep it. Write your question in other words, or write: "
+    "person.",
+)

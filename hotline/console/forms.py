@@ -27,6 +27,8 @@ CURRENT_PASSWORD = Text("console", "Your current password")
 NEW_PIN = Text("console", "New phone PIN (6 to 10 digits)")
 PIN_AGAIN = Text("console", "The new PIN again")
 REASON = Text("console", "Why do you need to read this conversation?")
+EXAMPLE_TEXT = Text("console", "Example text (edit it if you wish)")
+EXAMPLE_INTENT = Text("console", "What the person meant (intent)")
 MIN_REASON_CHARS, MAX_REASON_CHARS = 10, 200  # 200: the audit entry's detail
 
 # Control characters but tab, line feed and carriage return.
@@ -132,4 +134,15 @@ class ReasonForm(ConsoleForm):
             Length(min=MIN_REASON_CHARS, max=MAX_REASON_CHARS),
         ],
         id="reason-text",
+    )
+
+
+class ExampleForm(ConsoleForm):
+    """A review item made an NLU example: the intent meant and the text."""
+
+    intent = SelectField(lazy(EXAMPLE_INTENT), validators=[DataRequired()])
+    text = TextAreaField(
+        lazy(EXAMPLE_TEXT),
+        filters=[_printable],
+        validators=[DataRequired(), Length(max=1_000)],
     )
