@@ -23,6 +23,9 @@ import requests
 
 from bot.country_names import is_country_code
 from hotline import safe_json
+from hotline.models import ReportConsent
+
+REPORT_CONSENTS = tuple(ReportConsent)
 
 
 class BotUnavailable(Exception):
@@ -48,6 +51,9 @@ class BotTurn:
     emergency_number_given: bool = False
     # The country the person said they are in (ISO code), once the bot knows.
     country: str | None = None
+    # How the person lets their report be used (share, confidential,
+    # anonymous), when they chose in this turn.
+    report_consent: str | None = None
     seconds: float = 0.0
 
 
@@ -72,6 +78,10 @@ def parse_turn(messages: list[dict[str, Any]]) -> BotTurn:
                 turn.emergency_number_given = True
             if is_country_code(country := custom.get("country")):
                 turn.country = country
+            if isinstance(report := custom.get("report"), dict) and (
+                report.get("consent") in REPORT_CONSENTS
+            ):
+                turn.report_consent = str(report["consent"])
         if isinstance(text := message.get("text"), str) and text.strip():
             turn.texts.append(text)
             turn.buttons.append(

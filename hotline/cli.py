@@ -1,5 +1,5 @@
-"""``flask --app hotline ...`` commands: database upgrade, retention purge and
-re-encryption with the newest key."""
+"""``flask --app hotline ...`` commands: database upgrade, retention purge,
+re-encryption with the newest key and the reports export."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import delete
 
-from hotline import key_rotation, lockout, rasa_trackers
+from hotline import key_rotation, lockout, rasa_trackers, reports
 from hotline.extensions import db
 from hotline.models import Conversation, utcnow
 
@@ -43,6 +43,15 @@ def init_app(app: Flask) -> None:
             "of Rasa's trackers"
         )
         click.echo(f"forgot {lockout.forget_expired()} expired failure counters")
+
+    @app.cli.command("reports")
+    @click.option(
+        "--format", "fmt", type=click.Choice(sorted(reports.FORMATS)), default="csv"
+    )
+    def export_reports(fmt: str) -> None:
+        """Print the reports the persons let leave the line: shared ones with
+        their summary, counted ones as a count, confidential ones never."""
+        click.echo(reports.FORMATS[fmt](reports.export()), nl=False)
 
     @app.cli.command("reencrypt")
     def reencrypt() -> None:

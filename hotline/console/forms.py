@@ -12,6 +12,8 @@ from wtforms.validators import DataRequired, Length, Regexp
 from hotline.console.i18n import lazy
 from hotline.conversations import clean_text
 from hotline.ids import row_id
+from hotline.models import ReportConsent
+from hotline.reports import MAX_SUMMARY_CHARS
 from hotline.texts import Text
 
 MAX_REPLY_CHARS = 1_600  # Twilio's limit for one SMS, split or not
@@ -27,6 +29,10 @@ CURRENT_PASSWORD = Text("console", "Your current password")
 NEW_PIN = Text("console", "New phone PIN (6 to 10 digits)")
 PIN_AGAIN = Text("console", "The new PIN again")
 REASON = Text("console", "Why do you need to read this conversation?")
+REPORT_CONSENT = Text("console", "How the person lets the report be used")
+REPORT_SUMMARY = Text(
+    "console", "What was reported, in short (only a shared report leaves the line)"
+)
 MIN_REASON_CHARS, MAX_REASON_CHARS = 10, 200  # 200: the audit entry's detail
 
 # Control characters but tab, line feed and carriage return.
@@ -132,4 +138,22 @@ class ReasonForm(ConsoleForm):
             Length(min=MIN_REASON_CHARS, max=MAX_REASON_CHARS),
         ],
         id="reason-text",
+    )
+
+
+class ReportForm(ConsoleForm):
+    """A report the person made by phone or chat, and the use they chose; or a
+    change of that use when the person asks."""
+
+    consent = SelectField(
+        lazy(REPORT_CONSENT),
+        choices=[(consent.value, consent.value) for consent in ReportConsent],
+        validators=[DataRequired()],
+        id="report-consent",
+    )
+    summary = TextAreaField(
+        lazy(REPORT_SUMMARY),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[Length(max=MAX_SUMMARY_CHARS)],
+        id="report-summary",
     )
