@@ -34,6 +34,8 @@ SLOT = "report_consent"
 # The choice before this question, kept while the question is asked again.
 PREVIOUS_SLOT = "report_consent_before"
 FORM = "report_consent_form"
+# The answer "stop" (or "0"): the question is left without a choice.
+STOPPED = "stop"
 WORDS_FILE = Path(__file__).resolve().parent.parent / "bot" / "report_consent_words.yml"
 
 
@@ -115,9 +117,8 @@ class ValidateReportConsentForm(FormValidationAction):
     async def next_requested_slot(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> EventType | None:
-        if is_stop(tracker.latest_message.get("text") or "") and (
-            tracker.get_slot(REQUESTED_SLOT) == SLOT
-        ):
+        """Asking no further question ends the form; "stop" asks none."""
+        if tracker.get_slot(SLOT) == STOPPED:
             return SlotSet(REQUESTED_SLOT, None)
         return await super().next_requested_slot(dispatcher, tracker, domain)
 
@@ -127,8 +128,12 @@ class ValidateReportConsentForm(FormValidationAction):
         if tracker.get_slot(REQUESTED_SLOT) != SLOT:
             return {}
         text = tracker.latest_message.get("text") or ""
-        if is_stop(text) or latest_intent(tracker) == DANGER_INTENT:
+        if latest_intent(tracker) == DANGER_INTENT:
             return {}
+        if is_stop(text):
+            # An answer that ends the question (Rasa would reject a form that
+            # read nothing); the result restores the earlier choice.
+            return {SLOT: STOPPED}
         # A clear choice is an answer whatever the classifier thought of it
         # ("keep it private" is no request to delete).
         chosen = consent_from(text, tracker.get_slot(PREVIOUS_SLOT))

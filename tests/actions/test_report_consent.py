@@ -143,7 +143,7 @@ async def test_zero_lets_go_without_a_choice(
 ) -> None:
     events = await _validate(conversation, dispatcher, domain_dict, "0")
     assert _slot(events, "requested_slot") is None
-    assert not any(e.get("name") == "report_consent" and e["value"] for e in events)
+    assert _slot(events, "report_consent") == "stop"
 
 
 async def test_asking_for_a_person_is_no_answer(
@@ -176,7 +176,7 @@ async def test_stopping_keeps_the_earlier_choice_and_signals_nothing(
     conversation: Conversation, dispatcher: Any, domain_dict: dict
 ) -> None:
     tracker = conversation.tracker(
-        "0", slots={"report_consent": None, "report_consent_before": "anonymous"}
+        "0", slots={"report_consent": "stop", "report_consent_before": "anonymous"}
     )
     events = await ActionReportConsentGiven().run(dispatcher, tracker, domain_dict)
     assert responses(dispatcher) == ["utter_report_consent_none"]
