@@ -46,6 +46,8 @@ TOPIC_BY_INTENT = {
 # first one's confidence and SECOND_TOPIC_MIN in all: both clearly present.
 SECOND_TOPIC_MIN = 0.15
 SECOND_TOPIC_SHARE = 0.35
+# Forms whose answers are no new topic.
+ANSWERING_FORMS = ("country_form", "report_consent_form")
 # Only topics answered with their own text and numbers can come second.
 SECOND_TOPICS = {
     intent: topic
@@ -198,7 +200,9 @@ class ActionValidateSlotMappings(ValidationAction):
         topic = TOPIC_BY_INTENT.get(latest_intent(tracker) or "")
         if topic is None:
             return {}
-        if tracker.active_loop_name == "country_form" and topic != "emergency":
+        # An answer to a form's question ("2" for the report's use reads as
+        # the menu's shelter) changes no topic.
+        if tracker.active_loop_name in ANSWERING_FORMS and topic != "emergency":
             return {}
         return {"topic": topic, "second_topic": second_topic(tracker, topic)}
 

@@ -23,6 +23,9 @@ import requests
 
 from bot.country_names import is_country_code
 from hotline import safe_json
+from hotline.models import ReportConsent
+
+REPORT_CONSENTS = tuple(ReportConsent)
 
 
 class BotUnavailable(Exception):
@@ -81,6 +84,9 @@ class BotTurn:
     # The country the person said they are in (ISO code), once the bot knows.
     country: str | None = None
     reading: Reading | None = None
+    # How the person lets their report be used (share, confidential,
+    # anonymous), when they chose in this turn.
+    report_consent: str | None = None
     seconds: float = 0.0
 
 
@@ -107,6 +113,10 @@ def parse_turn(messages: list[dict[str, Any]]) -> BotTurn:
                 turn.country = country
             if isinstance(signal := custom.get("turn"), dict):
                 turn.reading = _reading(signal, turn.reading)
+            if isinstance(report := custom.get("report"), dict) and (
+                report.get("consent") in REPORT_CONSENTS
+            ):
+                turn.report_consent = str(report["consent"])
         if isinstance(text := message.get("text"), str) and text.strip():
             turn.texts.append(text)
             turn.buttons.append(

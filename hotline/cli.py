@@ -1,5 +1,5 @@
 """``flask --app hotline ...`` commands: database upgrade, the retention purge
-and its check, and re-encryption with the newest key."""
+and its check, re-encryption with the newest key and the reports export."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import click
 from flask import Flask
 from flask_migrate import upgrade
 
-from hotline import key_rotation, retention
+from hotline import key_rotation, reports, retention
 from hotline.models import PurgeRun
 
 
@@ -53,6 +53,15 @@ def init_app(app: Flask) -> None:
             click.echo(f"purge overdue: last success {last}", err=True)
             raise SystemExit(1)
         click.echo(f"purge ok: last success {last}")
+
+    @app.cli.command("reports")
+    @click.option(
+        "--format", "fmt", type=click.Choice(sorted(reports.FORMATS)), default="csv"
+    )
+    def export_reports(fmt: str) -> None:
+        """Print the reports the persons let leave the line: shared ones with
+        their summary, counted ones as a count, confidential ones never."""
+        click.echo(reports.FORMATS[fmt](reports.export()), nl=False)
 
     @app.cli.command("reencrypt")
     def reencrypt() -> None:

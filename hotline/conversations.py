@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from actions.directory.emergency import emergency_numbers_for
 from bot.danger import Verdict, assess_danger
 from bot.languages import SUPPORTED_LANGUAGES
-from hotline import forgetting, handoff, hours, metrics, rasa_trackers, texts
+from hotline import forgetting, handoff, hours, metrics, rasa_trackers, reports, texts
 from hotline.bot_client import BotClient, BotUnavailable, Handoff, Reading
 from hotline.extensions import db
 from hotline.figures import facts
@@ -419,6 +419,8 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
         conversation.language = turn.language
     if turn.country:
         conversation.country = turn.country
+    if turn.report_consent:
+        reports.set_consent(conversation, turn.report_consent)
     outcome.texts, outcome.buttons = turn.texts, turn.buttons
     if turn.handoff:
         handoff.request_person(

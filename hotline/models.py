@@ -400,3 +400,40 @@ class ReviewItem(db.Model):
     # deleted at once when discarded.
     status: Mapped[str] = mapped_column(String(16), default="pending")
     example_intent: Mapped[str | None] = mapped_column(String(64))
+
+
+class ReportConsent(enum.StrEnum):
+    """How the person lets their report be used (issue 15)."""
+
+    SHARE = "share"  # with the authorities: exported with its summary
+    CONFIDENTIAL = "confidential"  # kept by the line's staff: never exported
+    ANONYMOUS = "anonymous"  # only counted: exported as a count, no row
+
+
+class ReportSource(enum.StrEnum):
+    PERSON = "person"  # the person chose in the conversation (the bot asked)
+    OPERATOR = "operator"  # an operator recorded what the person chose
+
+
+class Report(db.Model):
+    """A case reported in a conversation and the person's choice of its use.
+
+    One per conversation; it lives and goes with the conversation (ON DELETE
+    CASCADE): erased on request or by the purge with everything else."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), unique=True
+    )
+    consent: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    # What was reported, in the operator's words (kept like a note); only a
+    # shared report's summary ever leaves the line.
+    summary: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Who last set the consent: "person" or "operator:<id>" (ConversationEvent's
+    # actor style).
+    changed_by: Mapped[str] = mapped_column(String(64))

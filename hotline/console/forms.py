@@ -12,6 +12,8 @@ from wtforms.validators import DataRequired, Length, Regexp
 from hotline.console.i18n import lazy
 from hotline.conversations import clean_text
 from hotline.ids import row_id
+from hotline.models import ReportConsent
+from hotline.reports import MAX_SUMMARY_CHARS
 from hotline.texts import Text
 
 MAX_REPLY_CHARS = 1_600  # Twilio's limit for one SMS, split or not
@@ -29,6 +31,10 @@ PIN_AGAIN = Text("console", "The new PIN again")
 REASON = Text("console", "Why do you need to read this conversation?")
 EXAMPLE_TEXT = Text("console", "Example text (edit it if you wish)")
 EXAMPLE_INTENT = Text("console", "What the person meant (intent)")
+REPORT_CONSENT = Text("console", "How the person lets the report be used")
+REPORT_SUMMARY = Text(
+    "console", "What was reported, in short (only a shared report leaves the line)"
+)
 MIN_REASON_CHARS, MAX_REASON_CHARS = 10, 200  # 200: the audit entry's detail
 
 # Control characters but tab, line feed and carriage return.
@@ -145,4 +151,22 @@ class ExampleForm(ConsoleForm):
         lazy(EXAMPLE_TEXT),
         filters=[_printable],
         validators=[DataRequired(), Length(max=1_000)],
+    )
+
+
+class ReportForm(ConsoleForm):
+    """A report the person made by phone or chat, and the use they chose; or a
+    change of that use when the person asks."""
+
+    consent = SelectField(
+        lazy(REPORT_CONSENT),
+        choices=[(consent.value, consent.value) for consent in ReportConsent],
+        validators=[DataRequired()],
+        id="report-consent",
+    )
+    summary = TextAreaField(
+        lazy(REPORT_SUMMARY),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[Length(max=MAX_SUMMARY_CHARS)],
+        id="report-summary",
     )

@@ -12,7 +12,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from sqlalchemy import exc, select
 from werkzeug.wrappers import Response
 
-from hotline import delivery, handoff, safety, texts
+from hotline import delivery, handoff, reports, safety, texts
 from hotline.console import access, canned, reads, routing
 from hotline.console.blueprint import bp
 from hotline.console.forms import (
@@ -24,6 +24,7 @@ from hotline.console.forms import (
     TransferForm,
 )
 from hotline.console.i18n import label, say
+from hotline.console.reports import report_context
 from hotline.conversations import fallback_languages
 from hotline.extensions import db
 from hotline.ids import row_id
@@ -186,6 +187,7 @@ def conversation(public_id: str) -> str:
         canned_form=canned_form,
         note_form=NoteForm(),
         transfer_form=transfer_form,
+        **report_context(reports.report_of(record)),
     )
 
 

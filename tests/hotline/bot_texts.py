@@ -18,10 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 @cache
 def _sources() -> dict[tuple[str, str | None], str]:
     """(response, channel) -> English source; channel None for the default."""
-    responses = yaml.safe_load((ROOT / "bot" / "domain" / "responses.yml").read_text())
     return {
         (name, variation.get("channel")): variation["text"]
-        for name, variations in responses["responses"].items()
+        for domain in sorted((ROOT / "bot" / "domain").glob("*.yml"))
+        for name, variations in (
+            yaml.safe_load(domain.read_text()).get("responses") or {}
+        ).items()
         for variation in variations or []
         if "text" in variation
     }

@@ -2,7 +2,7 @@
 cells they are folded into before the conversation is deleted
 
 Revision ID: 0011_figures
-Revises: 0009_purge_runs_twilio_deletions
+Revises: 0010_reports
 Create Date: 2027-01-10 12:00:00
 
 Conversations already stored get no facts (no topic, no danger, no hand-off,
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_figures"
-down_revision = "0009_purge_runs_twilio_deletions"
+down_revision = "0010_reports"
 branch_labels = None
 depends_on = None
 
