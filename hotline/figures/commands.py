@@ -13,7 +13,9 @@ from hotline.figures import publish
 from hotline.figures.cells import DIMENSIONS
 
 
-def _by(_context: click.Context, _parameter: click.Parameter, value: str) -> tuple:
+def _by(
+    _context: click.Context, _parameter: click.Parameter, value: str
+) -> tuple[str, ...]:
     names = tuple(name.strip() for name in value.split(",") if name.strip())
     if "week" not in names or not set(names) <= set(DIMENSIONS):
         raise click.BadParameter(
