@@ -40,12 +40,14 @@ at least ``threshold`` conversations and enough waits (``wait_percentile``).
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import product
+from typing import Protocol
 
 from hotline.figures.cells import COUNTS, DIMENSIONS, LONGER, WAIT_BUCKETS, RawCell
 from hotline.figures.span import Span, Vector
@@ -102,21 +104,45 @@ def lattice(cells: Iterable[RawCell]) -> dict[Node, Sums]:
     return dict(sums)
 
 
-def withheld(sums: Mapping[Node, Sums], threshold: int) -> dict[Node, frozenset[str]]:
-    """The counts each node withholds (rules 1 to 4)."""
+WeekCells = tuple[tuple[Node, tuple[int, ...]], ...]
+Decision = dict[Node, frozenset[str]]
+
+
+class Memory(Protocol):
+    """Where one week's decision is kept once worked out, named by a digest
+    of that week's cells (``hotline.figures.decisions``): deciding a week is
+    most of the work, and a week stops changing once it is past."""
+
+    def recall(self, week: date, threshold: int, digest: str) -> Decision | None: ...
+
+    def remember(
+        self, week: date, threshold: int, digest: str, decision: Decision
+    ) -> None: ...
+
+
+def digest(cells: WeekCells) -> str:
+    """A week's cells, reduced to a name: the same cells, the same name."""
+    return hashlib.sha256(repr(cells).encode()).hexdigest()
+
+
+def withheld(
+    sums: Mapping[Node, Sums], threshold: int, memory: Memory | None = None
+) -> dict[Node, frozenset[str]]:
+    """The counts each node withholds (rules 1 to 4); ``memory`` keeps each
+    week's decision for the next time its cells are the same."""
     check_threshold(threshold)
     weeks: dict[date, list[Node]] = defaultdict(list)
     for node in sums:
         if node[0] is not None:
             weeks[node[0]].append(node)
     hidden: dict[Node, set[str]] = defaultdict(set)
-    for nodes in weeks.values():
+    for week, nodes in weeks.items():
         cells = tuple(
             (node, tuple(sums[node].counts[name] for name in COUNTS))
             for node in sorted(nodes, key=node_order)
             if None not in node
         )
-        for node, names in _week_withheld(cells, threshold).items():
+        for node, names in _decided(week, cells, threshold, memory).items():
             hidden[node].update(names)
     if ALL_WEEKS in sums:
         totals = [node for node in sums if node[0] is not None and _week_sum(node)]
@@ -131,10 +157,22 @@ def withheld(sums: Mapping[Node, Sums], threshold: int) -> dict[Node, frozenset[
     return {node: frozenset(hidden[node]) for node in sums}
 
 
+def _decided(
+    week: date, cells: WeekCells, threshold: int, memory: Memory | None
+) -> Decision:
+    """One week's decision: remembered, or worked out and remembered."""
+    if memory is None:
+        return _week_withheld(cells, threshold)
+    name = digest(cells)
+    decision = memory.recall(week, threshold, name)
+    if decision is None:
+        decision = _week_withheld(cells, threshold)
+        memory.remember(week, threshold, name, decision)
+    return decision
+
+
 @functools.lru_cache(maxsize=128)
-def _week_withheld(
-    cells: tuple[tuple[Node, tuple[int, ...]], ...], threshold: int
-) -> dict[Node, frozenset[str]]:
+def _week_withheld(cells: WeekCells, threshold: int) -> Decision:
     """One week's withheld counts, from its cells' counts alone: the same for
     every view and window, and worked out once while they do not change."""
     sums = lattice(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, String
+from sqlalchemy import Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.extensions import db
@@ -47,3 +47,17 @@ class FigureWait(db.Model):
     country: Mapped[str] = mapped_column(String(8), primary_key=True)
     bucket: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     waits: Mapped[int] = mapped_column(default=0)
+
+
+class FigureDecision(db.Model):
+    """What one week's figures withhold, worked out once for the cells the
+    week had then (``digest``), so the dashboard and exports need not work it
+    out again (``hotline.figures.decisions``). Names of withheld counts per
+    node, no number: it tells nothing the published figures do not."""
+
+    __tablename__ = "figure_decisions"
+
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    threshold: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(Text)
