@@ -12,6 +12,7 @@ from sqlalchemy import delete
 
 from hotline import key_rotation, lockout, rasa_trackers
 from hotline.extensions import db
+from hotline.figures import store
 from hotline.models import Conversation, utcnow
 
 
@@ -19,9 +20,9 @@ def purge_expired() -> tuple[int, int]:
     """Delete conversations silent for longer than the retention period, and
     Rasa's trackers silent as long. Returns how many of each went."""
     cutoff = utcnow() - timedelta(days=current_app.config["RETENTION_DAYS"])
-    result = db.session.execute(
-        delete(Conversation).where(Conversation.last_message_at < cutoff)
-    )
+    expired = Conversation.last_message_at < cutoff
+    store.fold_all(expired)  # their anonymous figures stay
+    result = db.session.execute(delete(Conversation).where(expired))
     db.session.commit()
     return result.rowcount or 0, rasa_trackers.purge_silent_since(cutoff)
 

@@ -25,6 +25,7 @@ from bot.languages import SUPPORTED_LANGUAGES
 from hotline import handoff, hours, metrics, rasa_trackers, texts
 from hotline.bot_client import BotClient, BotUnavailable, Handoff
 from hotline.extensions import db
+from hotline.figures import facts, store
 from hotline.handoff import (
     AFTER_OPT_OUT,
     BOT_UNAVAILABLE,
@@ -165,6 +166,7 @@ def keep(
     )
     db.session.add(message)
     conversation.last_message_at = utcnow()
+    facts.first_contact(conversation)
     try:
         db.session.commit()
     except IntegrityError:
@@ -309,6 +311,7 @@ def erase(conversation: Conversation, *, tracker_first: bool = True) -> None:
             "conversation %s: Rasa's tracker could not be deleted now",
             pseudonym(key),
         )
+    store.fold(conversation, on_request=True)  # the anonymous figures stay
     db.session.delete(conversation)  # notes and the rest by ON DELETE CASCADE
     db.session.commit()
     metrics.DELETED.labels(channel).inc()
@@ -401,6 +404,7 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
         return outcome
 
     metrics.BOT_LATENCY.labels(incoming.channel).observe(turn.seconds)
+    facts.read(conversation, turn.reading)
     if turn.language in SUPPORTED_LANGUAGES:
         conversation.language = turn.language
     if turn.country:
@@ -448,6 +452,7 @@ def _to_a_person(outcome: Outcome, reason: str, address: str | None) -> None:
     if outcome.handoff is None:
         outcome.handoff = Handoff(reason=reason, priority=priority)
     if outcome.danger:
+        facts.danger(conversation)
         handoff.record(conversation, "danger")
         metrics.DANGER.labels(conversation.channel).inc()
 

@@ -20,6 +20,7 @@ from sqlalchemy import and_, case, exists, func, select, update
 
 from hotline import metrics, sealing
 from hotline.extensions import db
+from hotline.figures import facts
 from hotline.models import (
     AuditEntry,
     Channel,
@@ -131,6 +132,8 @@ def request_person(
     and WhatsApp the number is kept, encrypted, so an operator can answer."""
     if address and conversation.channel in (Channel.SMS, Channel.WHATSAPP):
         conversation.contact = sealing.seal(address)
+    if priority == URGENT:
+        facts.danger(conversation)
     if is_with_people(conversation):
         if topic and not conversation.handoff_topic:
             conversation.handoff_topic = topic[:32]
@@ -150,6 +153,7 @@ def request_person(
     conversation.handoff_priority = priority
     conversation.handoff_topic = topic[:32] or None
     record(conversation, HANDED_OFF, detail=f"{reason}/{priority}")
+    facts.handed_off(conversation)
     metrics.HANDOFFS.labels(conversation.channel, priority).inc()
     return True
 
@@ -213,6 +217,7 @@ def claim(conversation_id: int, operator: Operator) -> bool:
         return False
     conversation = db.session.get(Conversation, conversation_id)
     db.session.refresh(conversation)
+    facts.taken(conversation)
     record(conversation, "claimed", operator)
     db.session.commit()
     return True

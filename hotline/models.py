@@ -11,7 +11,15 @@ import enum
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline import sealing
@@ -105,6 +113,15 @@ class Conversation(db.Model):
     # The number to answer by SMS/WhatsApp, encrypted, kept only while a person
     # handles the conversation (hotline.sealing).
     contact: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # What the line's anonymous figures need of this conversation, noted as it
+    # happens (``hotline.figures.facts``) and folded into its cell before the
+    # conversation is deleted (``hotline.figures.store``).
+    first_topic: Mapped[str | None] = mapped_column(String(32))
+    danger_detected: Mapped[bool] = mapped_column(default=False, server_default=false())
+    handoff_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # None until the person's first message: was the team away then?
+    after_hours: Mapped[bool | None] = mapped_column()
+    turns_not_understood: Mapped[int] = mapped_column(default=0, server_default="0")
 
     operator: Mapped[Operator | None] = relationship()
 
@@ -160,6 +177,20 @@ class ConversationEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="events")
+
+
+class ConversationWait(db.Model):
+    """How long the person waited for a person of the team, once per hand-off
+    that someone took: only its bucket (``hotline.figures.cells.wait_bucket``),
+    the precision the figures need and no more."""
+
+    __tablename__ = "conversation_waits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    bucket: Mapped[int] = mapped_column()
 
 
 class Operator(db.Model):
