@@ -225,6 +225,9 @@ def from_environment() -> dict[str, Any]:
         # Per-client and global request limits (hotline.limits).
         **limits.from_environment(),
         "RETENTION_DAYS": _int("RETENTION_DAYS", 30),
+        # How long a person should wait at most for a person of the team once
+        # handed off: the line the dashboard draws the waits against.
+        "HANDOFF_WAIT_TARGET_SECONDS": _int("HANDOFF_WAIT_TARGET_SECONDS", 300),
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "AUDIO_DIR": os.environ.get("AUDIO_DIR", str(ROOT / ".hotline" / "audio")),
         "OPENING_HOURS_FILE": os.environ.get(
