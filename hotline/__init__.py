@@ -46,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
 
     from hotline import cli, console, health, sms, voice, webchat
+    from hotline.figures import commands as figures_commands
     from hotline.webchat.routes import api as webchat_api
     from hotline.webchat.widget import bp as webchat_widget
 
@@ -63,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limits.init_app(app)
     cli.init_app(app)
     console.init_cli(app)
+    figures_commands.init_app(app)
     _answer_errors_plainly(app)
     app.after_request(_never_sniffed)
     return app

@@ -20,6 +20,7 @@ from cryptography.fernet import Fernet
 
 from bot import dev_secrets
 from hotline import limits
+from hotline.figures import suppression
 
 ROOT = Path(__file__).resolve().parent.parent
 # A number that rings nowhere (555-01xx is reserved for fiction): fine on a
@@ -67,6 +68,7 @@ def check(settings: dict[str, Any]) -> None:
     development, without every secret or a real hotline number (the line gives
     it to every person it cannot answer), naming everything missing at once."""
     _check_encryption_keys(settings.get("CONTACT_ENCRYPTION_KEYS") or [])
+    _check_figures_threshold(settings.get("FIGURES_THRESHOLD"))
     if is_development(settings):
         return
     if problems := _secret_problems(settings) + _hotline_number_problems(settings):
@@ -103,6 +105,15 @@ def _check_encryption_keys(keys: list[str]) -> None:
                 "(32 url-safe base64-encoded bytes); make one with: "
                 f"{GENERATE['CONTACT_ENCRYPTION_KEYS']}"
             ) from None
+
+
+def _check_figures_threshold(threshold: int | None) -> None:
+    """At start, not when a ministry asks for the figures."""
+    if threshold is not None:
+        try:
+            suppression.check_threshold(threshold)
+        except ValueError as error:
+            raise ConfigurationError(f"FIGURES_THRESHOLD: {error}") from None
 
 
 def _secret_problems(settings: dict[str, Any]) -> list[str]:
@@ -228,6 +239,9 @@ def from_environment() -> dict[str, Any]:
         # How long a person should wait at most for a person of the team once
         # handed off: the line the dashboard draws the waits against.
         "HANDOFF_WAIT_TARGET_SECONDS": _int("HANDOFF_WAIT_TARGET_SECONDS", 300),
+        # Published figures withhold every number of people under this
+        # (hotline.figures.suppression); at least 3.
+        "FIGURES_THRESHOLD": _int("FIGURES_THRESHOLD", suppression.DEFAULT_THRESHOLD),
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "AUDIO_DIR": os.environ.get("AUDIO_DIR", str(ROOT / ".hotline" / "audio")),
         "OPENING_HOURS_FILE": os.environ.get(
