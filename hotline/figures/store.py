@@ -136,14 +136,22 @@ def _waits(facts: Subquery) -> Select:
     )
 
 
-def _add_to(table: Any, rows: Select, keys: Iterable[str]) -> None:
-    """Insert ``rows`` into ``table``, adding each count to a cell that is
-    already there: one statement, so concurrent folds add up."""
+def _add_to(
+    table: Any, rows: Select | list[dict[str, Any]], keys: Iterable[str]
+) -> None:
+    """Insert ``rows`` (a query, or values) into ``table``, adding each count
+    to a cell that is already there: one statement, so concurrent folds add
+    up."""
     keys = list(keys)
-    names = list(rows.selected_columns.keys())
-    dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    statement = insert(table).from_select(names, rows)
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[
+        db.session.get_bind().dialect.name
+    ]
+    if isinstance(rows, Select):
+        names = list(rows.selected_columns.keys())
+        statement = insert(table).from_select(names, rows)
+    else:
+        names = list(rows[0])
+        statement = insert(table).values(rows)
     statement = statement.on_conflict_do_update(
         index_elements=keys,
         set_={
@@ -153,6 +161,23 @@ def _add_to(table: Any, rows: Select, keys: Iterable[str]) -> None:
         },
     )
     db.session.execute(statement)
+
+
+def add(cells: Iterable[RawCell], batch: int = 500) -> None:
+    """Add already counted cells to the folded figures (sample data for
+    measurement, ``hotline.figures.sample``); the caller commits."""
+    counts: list[dict[str, Any]] = []
+    waits: list[dict[str, Any]] = []
+    for cell in cells:
+        name = {dimension: getattr(cell, dimension) for dimension in DIMENSIONS}
+        counts.append({**name, **{count: getattr(cell, count) for count in COUNTS}})
+        waits += [{**name, "bucket": b, "waits": n} for b, n in cell.waits.items()]
+    for rows, table, keys in (
+        (counts, FigureCell.__table__, DIMENSIONS),
+        (waits, FigureWait.__table__, (*DIMENSIONS, "bucket")),
+    ):
+        for start in range(0, len(rows), batch):
+            _add_to(table, rows[start : start + batch], keys)
 
 
 def fold_all(which: ColumnElement[bool], *, on_request: bool = False) -> int:

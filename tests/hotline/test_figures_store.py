@@ -26,7 +26,7 @@ from test_postgres import fresh_database
 from hotline.bot_client import BotClient, BotTurn, Reading
 from hotline.cli import purge_expired
 from hotline.extensions import db
-from hotline.figures import store
+from hotline.figures import sample, store
 from hotline.figures.cells import RawCell
 from hotline.figures.tables import FigureCell
 from hotline.models import Conversation, Message, utcnow
@@ -309,3 +309,42 @@ def test_two_purges_at_once_fold_each_conversation_once(app: Flask) -> None:
 
     assert sum(deleted) == 8
     assert the_cell(app).conversations == 8
+
+
+def test_sample_figures_for_measurement_add_up(app: Flask) -> None:
+    made_up = sample.sample(weeks=3, per_week=60, seed=1, until=TODAY)
+    with app.app_context():
+        for _ in range(2):  # run twice, the counts add up
+            store.add(made_up)
+            db.session.commit()
+        read = store.raw_cells(TODAY - timedelta(weeks=2), TODAY)
+    assert {cell.week for cell in read} == {
+        store.monday(TODAY) - timedelta(weeks=back) for back in range(3)
+    }
+    assert sum(c.conversations for c in read) == 2 * sum(
+        c.conversations for c in made_up
+    )
+    assert sum(sum(c.waits.values()) for c in read) == 2 * sum(
+        sum(c.waits.values()) for c in made_up
+    )
+
+
+def test_what_the_real_bot_read_reaches_the_figures(app_with_bot: Flask) -> None:
+    """The bot's own reading of each turn (``bot.nlg.turn_signal``), through
+    the real Rasa and action server: the topic asked about, and a turn it did
+    not understand."""
+    client = app_with_bot.test_client()
+    session_id = new_session(client)
+    for text in ("necesito un lugar seguro para dormir", "Perú", "zxqv plomf grunt"):
+        answer = client.post(
+            "/webchat/api/v1/messages", json={"session_id": session_id, "text": text}
+        )
+        assert answer.status_code == 200
+    cell = the_cell(app_with_bot)
+    assert (cell.channel, cell.language, cell.topic, cell.country) == (
+        "webchat",
+        "es",
+        "shelter",
+        "PE",
+    )
+    assert (cell.messages, cell.not_understood) == (3, 1)
