@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import DateField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from hotline.console.i18n import lazy
 from hotline.conversations import clean_text
@@ -28,6 +28,8 @@ NEW_PIN = Text("console", "New phone PIN (6 to 10 digits)")
 PIN_AGAIN = Text("console", "The new PIN again")
 REASON = Text("console", "Why do you need to read this conversation?")
 MIN_REASON_CHARS, MAX_REASON_CHARS = 10, 200  # 200: the audit entry's detail
+SINCE = Text("console", "From")
+UNTIL = Text("console", "To")
 
 # Control characters but tab, line feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -133,3 +135,14 @@ class ReasonForm(ConsoleForm):
         ],
         id="reason-text",
     )
+
+
+class PeriodForm(FlaskForm):
+    """The dashboard's period, in the address (GET): it only chooses what to
+    read, so it carries no CSRF token. An empty field takes the default."""
+
+    class Meta:
+        csrf = False
+
+    since = DateField(lazy(SINCE), validators=[Optional()], id="since")
+    until = DateField(lazy(UNTIL), validators=[Optional()], id="until")
