@@ -93,9 +93,12 @@ def _minutes(seconds: int | float) -> str:
 
 
 def period_total(total: dashboard.PeriodTotal) -> str:
-    if total.partial:
-        return say(AT_LEAST, count=total.published)
-    return str(total.published)
+    """The sum of the published weeks; "at least" it when a week is withheld."""
+    if not total.partial:
+        return str(total.published)
+    if not total.published:
+        return say(WITHHELD)
+    return say(AT_LEAST, count=total.published)
 
 
 def chart_data(board: dashboard.Dashboard) -> dict[str, object]:
