@@ -9,8 +9,11 @@
 
   var COLOURS = ["#0072B2", "#D55E00", "#009E73", "#AA4499", "#000000",
     "#7F6000", "#332288", "#882255", "#555555"];
+  // As many patterns as the longest legend (the bot's 11 topics and "not
+  // known"), and one more.
   var DASHES = [[], [8, 4], [2, 3], [12, 4, 2, 4], [4, 4], [16, 4], [2, 6],
-    [8, 3, 2, 3, 2, 3], [6, 2], [1, 2]];
+    [8, 3, 2, 3, 2, 3], [6, 2], [1, 2], [10, 2, 2, 2], [3, 5, 12, 5],
+    [20, 3, 3, 3, 3, 3]];
   var POINTS = ["circle", "rect", "triangle", "rectRot", "star", "crossRot",
     "cross", "rectRounded", "dash", "line"];
 
@@ -19,7 +22,8 @@
       return {
         label: series.label, data: series.data,
         borderColor: "#000000", backgroundColor: "#000000",
-        borderDash: [3, 3], borderWidth: 2, pointStyle: false
+        borderDash: [3, 3], borderWidth: 2,
+        pointStyle: "line", pointRadius: 0, pointHoverRadius: 0
       };
     }
     var colour = COLOURS[index % COLOURS.length];
