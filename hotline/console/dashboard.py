@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from bot.languages import LANGUAGES
 from hotline.figures.cells import UNKNOWN
-from hotline.figures.publish import OVER_A_DAY, Row, Table, table
+from hotline.figures.publish import OVER_A_DAY, Row, Table, table, views
 from hotline.figures.store import monday, raw_cells
 from hotline.models import Channel
 from hotline.texts import Text
@@ -207,10 +207,13 @@ def build(period: Period, threshold: int, target_seconds: int) -> Dashboard:
     """Every chart of the period, from the store's cells read once."""
     cells = raw_cells(monday(period.since), period.until)
 
-    def view(dimension: str) -> Table:
-        return table(cells, period.since, period.until, ("week", dimension), threshold)
-
-    channels, languages, topics = view("channel"), view("language"), view("topic")
+    channels, languages, topics = views(
+        cells,
+        period.since,
+        period.until,
+        [("week", "channel"), ("week", "language"), ("week", "topic")],
+        threshold,
+    )
     weeks = period.weeks()
     target = Series("target", TARGET, [target_seconds] * len(weeks), "target")
     charts = [

@@ -49,6 +49,7 @@ __all__ = [
     "table",
     "to_csv",
     "to_json",
+    "views",
 ]
 
 
@@ -89,20 +90,27 @@ def table(
     dimensions ``by``, small numbers withheld. Raises ValueError for unknown
     dimensions, a threshold under the minimum, or a cell whose category is not
     a word (it could be an identifier)."""
-    dimensions = _dimensions(by)
+    return views(cells, since, until, [by], threshold)[0]
+
+
+def views(
+    cells: Iterable[RawCell],
+    since: date,
+    until: date,
+    bys: Sequence[Sequence[str]],
+    threshold: int = DEFAULT_THRESHOLD,
+) -> list[Table]:
+    """``table`` for each of ``bys``, deciding what to withhold once for all
+    of them (the dashboard's charts: the decision is most of the work, and it
+    is the same for every view)."""
+    shapes = [_dimensions(by) for by in bys]
     check_threshold(threshold)
     chosen = [cell for cell in cells if _in_window(cell.week, since, until)]
     for cell in chosen:
         _check_categories(cell)
     sums = lattice(chosen)
     hidden = withheld(sums, threshold)
-    shape = tuple(name in dimensions for name in DIMENSIONS)
     nodes = sorted((node for node in sums if node[0] is not None), key=node_order)
-    rows = [
-        _row(node, dimensions, sums[node], hidden[node], threshold)
-        for node in nodes
-        if tuple(value is not None for value in node) == shape
-    ]
     weeks = [
         _row(node, ("week",), sums[node], hidden[node], threshold)
         for node in nodes
@@ -112,7 +120,18 @@ def table(
         everything = _row(ALL_WEEKS, (), sums[ALL_WEEKS], hidden[ALL_WEEKS], threshold)
     else:  # no figures: about nobody
         everything = Row({}, {**dict.fromkeys(COUNTS, 0), **dict.fromkeys(WAITS)})
-    return Table(dimensions, rows, [*weeks, everything], threshold, since, until)
+    tables = []
+    for dimensions in shapes:
+        shape = tuple(name in dimensions for name in DIMENSIONS)
+        rows = [
+            _row(node, dimensions, sums[node], hidden[node], threshold)
+            for node in nodes
+            if tuple(value is not None for value in node) == shape
+        ]
+        tables.append(
+            Table(dimensions, rows, [*weeks, everything], threshold, since, until)
+        )
+    return tables
 
 
 def published(
