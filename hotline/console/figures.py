@@ -50,9 +50,9 @@ def _period(args: PeriodForm, default: dashboard.Period) -> dashboard.Period | N
     it is no period at all (a bad date, backwards, longer than a year)."""
     if not args.validate():
         return None
-    period = dashboard.Period(
-        args.since.data or default.since, args.until.data or default.until
-    )
+    # Nothing is counted after today: a later last day is today.
+    until = min(args.until.data or default.until, default.until)
+    period = dashboard.Period(args.since.data or default.since, until)
     return period if period.valid() else None
 
 
@@ -151,7 +151,8 @@ def figures() -> str:
         form=form,
         glance=dashboard.glance(today(), board.threshold),
         charts=board.charts,
-        chart_data=chart_data(board),
+        # In an attribute, escaped as any text: the page has no inline script.
+        chart_json=json.dumps(chart_data(board)),
         per_channel=dashboard.offered_totals("channel", charts["by-channel"].series),
         per_language=dashboard.offered_totals("language", charts["by-language"].series),
         shown=shown,

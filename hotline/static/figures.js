@@ -1,6 +1,6 @@
-/* The supervisors' dashboard: draws each chart from the JSON block the page
-   carries (the same numbers as the table under each chart) with the vendored
-   Chart.js. Readable without colour: every line has its own dash pattern and
+/* The supervisors' dashboard: draws each chart from the JSON the page
+   carries in #figures-data's data-charts (the same numbers as the table under
+   each chart) with the vendored Chart.js. Readable without colour: every line has its own dash pattern and
    point shape as well as its own colour (Okabe-Ito's colour-blind-safe hues,
    the light ones darkened to at least 3:1 on white), legends name them, and
    the axes say what they count. A withheld number is a gap in its line. */
@@ -62,7 +62,7 @@
 
   var source = document.getElementById("figures-data");
   if (!source || !window.Chart) { return; }
-  var data = JSON.parse(source.textContent);
+  var data = JSON.parse(source.getAttribute("data-charts"));
   window.Chart.defaults.color = "#1b1b1b";
   window.Chart.defaults.font.family = "system-ui, sans-serif";
   data.charts.forEach(function (chart) { draw(data.weeks, chart); });

@@ -6,6 +6,7 @@ SQLite and on the real PostgreSQL."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -13,10 +14,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from conftest import make_app
 from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from test_console import Person
 from test_postgres import fresh_database
@@ -47,6 +52,14 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
         return
     with fresh_database("aliada_figures") as url:
         yield make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url)
+
+
+@pytest.fixture(scope="module")
+def figures_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    """One supervisor's browser for many generated requests (SQLite)."""
+    app = make_app(tmp_path_factory.mktemp("figures"))
+    add(app, this_week_cells())
+    return supervisor(app).client
 
 
 def add(app: Flask, cells: list[RawCell]) -> None:
@@ -96,13 +109,9 @@ class Tables(HTMLParser):
 
 
 def chart_data(page: str) -> dict:
-    match = re.search(
-        r'<script type="application/json" id="figures-data">(.*?)</script>',
-        page,
-        re.S,
-    )
+    match = re.search(r'<div id="figures-data" hidden data-charts="([^"]*)">', page)
     assert match, "no chart data on the page"
-    return json.loads(match.group(1))
+    return json.loads(html.unescape(match.group(1)))
 
 
 def supervisor(app: Flask, role: str = Role.SUPERVISOR) -> Person:
@@ -319,3 +328,18 @@ def test_an_empty_line_shows_zeros_and_no_wait(tmp_path: Path) -> None:
     )
     assert parsed.texts["glance-conversations"] == "0"
     assert parsed.texts["glance-wait"] == "too few waits to show"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    since=st.one_of(st.dates(), st.text(max_size=12)),
+    until=st.one_of(st.dates(), st.text(max_size=12)),
+)
+def test_any_period_in_the_address_is_a_page_or_a_refusal(
+    figures_client: FlaskClient, since: object, until: object
+) -> None:
+    """Dates from year 1 to 9999, and anything else: never a server error."""
+    query = urlencode({"since": str(since), "until": str(until)})
+    for path in ("/console/figures", "/console/figures.csv"):
+        answer = figures_client.get(f"{path}?{query}")
+        assert answer.status_code in (200, 302), (path, query)
