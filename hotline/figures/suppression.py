@@ -18,33 +18,37 @@ Per count (conversations, messages, danger, ...):
 2. *Small groups*: a node about fewer conversations than the threshold
    withholds every count (its messages or deletions would tell about those
    few people).
-3. *Secondary*: a node is the sum of its children over each dimension it sums
-   over (``(week, sms)`` is the sum of ``(week, sms, es)``, ``(week, sms, en)``
-   ...). In each such sum the withheld members other than zeros must be none
-   or at least two (one alone is the total minus the others); when the sum is
-   published, the withheld children must add up to at least the threshold (or
-   the difference would be a small number) and to more than their number (or
-   each would be 1). Otherwise the smallest published non-zero child is
-   withheld too, or, when none is left, the sum.
+3. *Secondary*: the other nodes are published one by one, coarse sums first
+   and the larger first, each only if, with everything published before it,
+   no sum and difference of published values (``hotline.figures.span``) gives
+   back
+   - a value withheld by rules 1 and 2, or
+   - where a node is the sum of others (``(week, sms)`` of ``(week, sms,
+     es)``, ``(week, sms, en)`` ...), the sum of the non-zero values withheld
+     by rules 1 and 2 among them when it is under the threshold or when it
+     equals their number (each would be 1).
+   A node withheld here that what is published determines anyway is
+   published after all (it tells nothing new).
 4. The sum of all the weeks is published only when every week's sum is:
    otherwise a window minus a shorter one would give a withheld week back.
 
-The reader is assumed to know the rules and which withheld values are not
-zero. Waits are published as the bucket of a percentile, never a count, and
-only for nodes of at least ``threshold`` conversations and enough waits
-(``wait_percentile``).
+The reader is assumed to know these rules and which cells are zero. Waits are
+published as the bucket of a percentile, never a count, and only for nodes of
+at least ``threshold`` conversations and enough waits (``wait_percentile``).
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import product
 
 from hotline.figures.cells import COUNTS, DIMENSIONS, LONGER, WAIT_BUCKETS, RawCell
+from hotline.figures.span import Span, Vector
 
 # With zeros published, a threshold of 2 would withhold only ones: every
 # withheld value would be known to be 1.
@@ -58,6 +62,11 @@ OVER_A_DAY = WAIT_BUCKETS[-1] + 1
 # (the week is None only in the sum of all the weeks).
 Node = tuple[date | None, str | None, str | None, str | None, str | None]
 ALL_WEEKS: Node = (None, None, None, None, None)
+# A node and one dimension it sums over: the node is the sum of its children
+# that fix that dimension.
+Relation = tuple[Node, int]
+_SUMMED = range(1, len(DIMENSIONS))
+_SHAPES = list(product((True, False), repeat=len(DIMENSIONS) - 1))
 
 
 @dataclass
@@ -84,18 +93,11 @@ def check_threshold(threshold: int) -> None:
 def lattice(cells: Iterable[RawCell]) -> dict[Node, Sums]:
     """Every node the cells fall in, with its sums."""
     sums: dict[Node, Sums] = defaultdict(Sums)
-    keeps = list(product((True, False), repeat=len(DIMENSIONS) - 1))
     for cell in cells:
-        values = (cell.channel, cell.language, cell.topic, cell.country)
-        for keep in keeps:
-            node = (
-                cell.week,
-                *(
-                    value if kept else None
-                    for value, kept in zip(values, keep, strict=True)
-                ),
-            )
-            sums[node].add(cell)  # type: ignore[index]
+        for node in _ancestors(
+            (cell.week, cell.channel, cell.language, cell.topic, cell.country)
+        ):
+            sums[node].add(cell)
         sums[ALL_WEEKS].add(cell)
     return dict(sums)
 
@@ -109,27 +111,47 @@ def withheld(sums: Mapping[Node, Sums], threshold: int) -> dict[Node, frozenset[
             weeks[node[0]].append(node)
     hidden: dict[Node, set[str]] = defaultdict(set)
     for nodes in weeks.values():
-        relations = _relations(nodes)
-        for name in COUNTS:
-            values = {node: sums[node].counts[name] for node in nodes}
-            small = {
-                node
-                for node in nodes
-                if 0 < values[node] < threshold
-                or sums[node].counts["conversations"] < threshold
-            }
-            for node in _secondary(relations, values, small, threshold):
-                hidden[node].add(name)
+        cells = tuple(
+            (node, tuple(sums[node].counts[name] for name in COUNTS))
+            for node in sorted(nodes, key=node_order)
+            if None not in node
+        )
+        for node, names in _week_withheld(cells, threshold).items():
+            hidden[node].update(names)
     if ALL_WEEKS in sums:
         totals = [node for node in sums if node[0] is not None and _week_sum(node)]
+        everything = sums[ALL_WEEKS].counts
         hidden[ALL_WEEKS] = {
             name
             for name in COUNTS
             if any(name in hidden[node] for node in totals)
-            or 0 < sums[ALL_WEEKS].counts[name] < threshold
-            or sums[ALL_WEEKS].counts["conversations"] < threshold
+            or 0 < everything[name] < threshold
+            or everything["conversations"] < threshold
         }
     return {node: frozenset(hidden[node]) for node in sums}
+
+
+@functools.lru_cache(maxsize=1024)
+def _week_withheld(
+    cells: tuple[tuple[Node, tuple[int, ...]], ...], threshold: int
+) -> dict[Node, frozenset[str]]:
+    """One week's withheld counts, from its cells' counts alone: the same for
+    every view and window, and worked out once while they do not change."""
+    sums = lattice(
+        RawCell(*node, **dict(zip(COUNTS, counts, strict=True)))  # type: ignore[misc]
+        for node, counts in cells
+    )
+    nodes = [node for node in sums if node != ALL_WEEKS]
+    week = _Week(nodes)
+    few = {node for node in nodes if sums[node].counts["conversations"] < threshold}
+    hidden: dict[Node, set[str]] = defaultdict(set)
+    for name in COUNTS:
+        values = {node: sums[node].counts[name] for node in nodes}
+        shown = week.published(values, few, threshold)
+        for node in nodes:
+            if node not in shown:
+                hidden[node].add(name)
+    return {node: frozenset(names) for node, names in hidden.items()}
 
 
 def wait_percentile(waits: Counter[int], share: float, threshold: int) -> int | None:
@@ -148,76 +170,97 @@ def wait_percentile(waits: Counter[int], share: float, threshold: int) -> int | 
     return None
 
 
-def _week_sum(node: Node) -> bool:
-    return all(value is None for value in node[1:])
+def node_order(node: Node) -> tuple[str, ...]:
+    return tuple("" if value is None else str(value) for value in node)
 
 
-Relation = tuple[Node, int]
+class _Week:
+    """One week's nodes: the cells (the nodes that fix every dimension) each
+    adds up, and each node's place in the sums a reader sees."""
+
+    def __init__(self, nodes: list[Node]) -> None:
+        self.nodes = sorted(nodes, key=node_order)
+        self.finest = [node for node in self.nodes if None not in node]
+        self.cells: dict[Node, list[Node]] = defaultdict(list)
+        self.children: dict[Relation, list[Node]] = defaultdict(list)
+        self.relations: dict[Node, list[Relation]] = defaultdict(list)
+        for node in self.nodes:
+            for index in _SUMMED:
+                if node[index] is not None:
+                    relation = (_parent(node, index), index)
+                    self.children[relation].append(node)
+                    self.relations[node].append(relation)
+                else:
+                    self.relations[node].append((node, index))
+        for cell in self.finest:
+            for ancestor in _ancestors(cell):
+                self.cells[ancestor].append(cell)
+
+    def published(
+        self, values: Mapping[Node, int], few: set[Node], threshold: int
+    ) -> set[Node]:
+        """The nodes whose value may be published (rules 1 to 3)."""
+        columns = {cell: column for column, cell in enumerate(self.finest)}
+
+        def vector(node: Node) -> Vector:
+            return {columns[cell]: 1 for cell in self.cells[node] if values[cell]}
+
+        def primary(node: Node) -> bool:
+            return bool(values[node]) and (values[node] < threshold or node in few)
+
+        protected = [vector(node) for node in self.nodes if primary(node)]
+        for children in self.children.values():
+            small = [values[child] for child in children if primary(child)]
+            if len(small) > 1 and (sum(small) < threshold or sum(small) == len(small)):
+                protected.append(
+                    {
+                        column: 1
+                        for child in children
+                        if primary(child)
+                        for column in vector(child)
+                    }
+                )
+        span = Span(protected)
+        shown: set[Node] = set()
+        kept_back = []
+        # A small group's zeros are withheld too, harmlessly.
+        candidates = [node for node in self.nodes if node not in few]
+        for node in sorted(candidates, key=lambda node: (_level(node), -values[node])):
+            if primary(node):
+                continue
+            residue = span.residue(vector(node))
+            if not residue:
+                shown.add(node)
+            elif span.gives_away(residue):
+                kept_back.append(node)
+            else:
+                shown.add(node)
+                span.add(residue)
+        shown.update(node for node in kept_back if not span.residue(vector(node)))
+        return shown
 
 
-def _relations(nodes: list[Node]) -> dict[Relation, list[Node]]:
-    """Each (sum, dimension it sums over) with its children, in a fixed order."""
-    children: dict[Relation, list[Node]] = defaultdict(list)
-    for node in sorted(nodes, key=node_order):
-        for index in range(1, len(DIMENSIONS)):
-            if node[index] is not None:
-                children[(_parent(node, index), index)].append(node)
-    return dict(children)
+def _ancestors(node: Node) -> list[Node]:
+    """The node and every node that sums it over some of its dimensions."""
+    return [
+        (
+            node[0],
+            *(
+                value if kept else None
+                for value, kept in zip(node[1:], shape, strict=True)
+            ),
+        )  # type: ignore[misc]
+        for shape in _SHAPES
+    ]
 
 
 def _parent(node: Node, index: int) -> Node:
     return (*node[:index], None, *node[index + 1 :])  # type: ignore[return-value]
 
 
-def node_order(node: Node) -> tuple[str, ...]:
-    return tuple("" if value is None else str(value) for value in node)
+def _level(node: Node) -> int:
+    return sum(value is not None for value in node[1:])
 
 
-def _secondary(
-    relations: Mapping[Relation, list[Node]],
-    values: Mapping[Node, int],
-    small: set[Node],
-    threshold: int,
-) -> set[Node]:
-    """Rule 3 on top of rules 1 and 2: withhold more until no sum gives a
-    withheld value back."""
-    hidden = set(small)
-    queue = deque(sorted(relations, key=lambda rel: (node_order(rel[0]), rel[1])))
-    while queue:
-        relation = queue.popleft()
-        parent, children = relation[0], relations[relation]
-        while target := _complement(parent, children, values, hidden, threshold):
-            hidden.add(target)
-            for index in range(1, len(DIMENSIONS)):
-                if target[index] is not None:
-                    queue.append((_parent(target, index), index))
-            queue.extend(
-                (target, index)
-                for index in range(1, len(DIMENSIONS))
-                if (target, index) in relations
-            )
-    return hidden
-
-
-def _complement(
-    parent: Node,
-    children: list[Node],
-    values: Mapping[Node, int],
-    hidden: set[Node],
-    threshold: int,
-) -> Node | None:
-    """What to withhold next so that this sum gives nothing back, or None."""
-    withheld_children = [
-        values[child] for child in children if child in hidden and values[child]
-    ]
-    if parent in hidden:
-        exposed = values[parent] > 0 and not withheld_children
-    else:
-        count, total = len(withheld_children), sum(withheld_children)
-        exposed = count > 0 and (count == 1 or total < threshold or total == count)
-    if not exposed:
-        return None
-    published = [child for child in children if child not in hidden and values[child]]
-    if published:
-        return min(published, key=lambda child: values[child])
-    return None if parent in hidden else parent
+def _week_sum(node: Node) -> bool:
+    return all(value is None for value in node[1:])
