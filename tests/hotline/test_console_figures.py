@@ -26,6 +26,8 @@ from sqlalchemy import select
 from test_console import Person
 from test_postgres import fresh_database
 
+from bot.catalogs import translate
+from bot.languages import SUPPORTED_LANGUAGES
 from hotline.extensions import db
 from hotline.figures import publish, sample, store
 from hotline.figures.cells import RawCell
@@ -343,3 +345,20 @@ def test_any_period_in_the_address_is_a_page_or_a_refusal(
     for path in ("/console/figures", "/console/figures.csv"):
         answer = figures_client.get(f"{path}?{query}")
         assert answer.status_code in (200, 302), (path, query)
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_the_dashboard_speaks_the_supervisors_language(
+    tmp_path: Path, language: str
+) -> None:
+    app = make_app(tmp_path)
+    add(app, this_week_cells())
+    sue = Person(app, f"sue-{language}", Role.SUPERVISOR, languages=language).log_in()
+    text = html.unescape(sue.client.get("/console/figures").get_data(as_text=True))
+    for source in ("The line's figures", "Contacts by channel", "withheld"):
+        translated = translate("console", source, language)
+        assert translated in text, (language, source)
+    drawn = chart_data(sue.client.get("/console/figures").get_data(as_text=True))
+    assert drawn["charts"][0]["yTitle"] == translate(
+        "console", "Conversations", language
+    )
