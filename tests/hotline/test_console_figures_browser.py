@@ -94,3 +94,24 @@ def test_the_charts_draw_under_the_consoles_policy(
     assert page.evaluate("window.violations") == []
     assert problems == []
     screenshot(page, "figures")
+
+
+def test_the_dashboard_fits_a_small_phone(
+    live_app: Flask, live_url: str, phone_page: Page
+) -> None:
+    """360 px wide: the charts shrink to fit, wide tables scroll in their own
+    box, the page itself never scrolls sideways."""
+    with live_app.app_context():
+        store.add(sample.sample(13, 300, seed=4, until=datetime.now(UTC).date()))
+        db.session.commit()
+    account = new_operator(live_app, "sue", Role.SUPERVISOR, "en")
+    log_in(phone_page, live_url, account)
+    phone_page.goto(f"{live_url}/console/figures")
+    phone_page.wait_for_function(
+        "() => window.Chart && window.Chart.getChart("
+        "document.getElementById('chart-by-language'))"
+    )
+    assert not phone_page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
+    screenshot(phone_page, "figures-phone")
