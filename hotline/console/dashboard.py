@@ -199,8 +199,6 @@ class Dashboard:
     weeks: list[date]
     threshold: int
     charts: list[Chart]
-    by_channel: Table
-    by_language: Table
 
 
 def build(period: Period, threshold: int, target_seconds: int) -> Dashboard:
@@ -262,7 +260,7 @@ def build(period: Period, threshold: int, target_seconds: int) -> Dashboard:
             by_category(languages, "language", "not_understood", weeks),
         ),
     ]
-    return Dashboard(period, weeks, threshold, charts, channels, languages)
+    return Dashboard(period, weeks, threshold, charts)
 
 
 def glance(today: date, threshold: int) -> Glance:

@@ -172,7 +172,10 @@ def figures_export(fmt: str) -> Response:
         abort(404)
     period, _form, refused = chosen_period()
     if refused:
-        return redirect(url_for("console.figures", **request.args))
+        # Back to the page, which says why (only these two: the rest of a
+        # query is nothing the page reads, and url_for takes "_scheme"...).
+        asked = {name: request.args.get(name) for name in ("since", "until")}
+        return redirect(url_for("console.figures", **asked))
     view = publish.published(period.since, period.until)
     body = (
         publish.to_csv(view)
