@@ -28,8 +28,12 @@ class Span:
         self._protected = [dict(vector) for vector in distinct]
         # Parallel vectors have the same columns: only those are compared.
         self._by_columns: dict[frozenset[int], set[int]] = defaultdict(set)
+        # Which protected residues hold each column.
+        self._holders: dict[int, set[int]] = defaultdict(set)
         for number, vector in enumerate(self._protected):
             self._by_columns[frozenset(vector)].add(number)
+            for column in vector:
+                self._holders[column].add(number)
 
     def residue(self, vector: Vector) -> Vector:
         """What the vector adds to the span; empty when it is already known."""
@@ -55,21 +59,24 @@ class Span:
 
     def add(self, residue: Vector) -> None:
         """Publish a vector, given as its non-empty ``residue``."""
-        # The column fewest protected residues hold: the least work and fill-in.
-        pivot = min(
-            residue,
-            key=lambda column: sum(column in other for other in self._protected),
-        )
+        # The column the fewest protected residues hold: the least work.
+        pivot = min(residue, key=lambda column: (len(self._holders[column]), column))
         scale = pow(residue[pivot], PRIME - 2, PRIME)
         row = {column: value * scale % PRIME for column, value in residue.items()}
         for other in self._basis.values():
             _eliminate(other, row, pivot)
         self._basis[pivot] = row
-        for number, protected in enumerate(self._protected):
-            if protected.get(pivot):
-                self._by_columns[frozenset(protected)].discard(number)
-                _eliminate(protected, row, pivot)
-                self._by_columns[frozenset(protected)].add(number)
+        for number in list(self._holders[pivot]):
+            protected = self._protected[number]
+            before = frozenset(protected)
+            _eliminate(protected, row, pivot)
+            after = frozenset(protected)
+            self._by_columns[before].discard(number)
+            self._by_columns[after].add(number)
+            for column in before - after:
+                self._holders[column].discard(number)
+            for column in after - before:
+                self._holders[column].add(number)
 
 
 def _eliminate(target: Vector, row: Vector, pivot: int) -> None:

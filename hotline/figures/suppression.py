@@ -131,7 +131,7 @@ def withheld(sums: Mapping[Node, Sums], threshold: int) -> dict[Node, frozenset[
     return {node: frozenset(hidden[node]) for node in sums}
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=128)
 def _week_withheld(
     cells: tuple[tuple[Node, tuple[int, ...]], ...], threshold: int
 ) -> dict[Node, frozenset[str]]:
@@ -151,7 +151,11 @@ def _week_withheld(
         for node in nodes:
             if node not in shown:
                 hidden[node].add(name)
-    return {node: frozenset(names) for node, names in hidden.items()}
+    shared: dict[frozenset[str], frozenset[str]] = {}
+    return {
+        node: shared.setdefault(frozenset(names), frozenset(names))
+        for node, names in hidden.items()
+    }
 
 
 def wait_percentile(waits: Counter[int], share: float, threshold: int) -> int | None:
