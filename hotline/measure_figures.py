@@ -6,9 +6,9 @@ conversations a week over channels, languages, topics and countries, as a
 busy line would leave after the purge), then one GET of ``/console/figures``
 for those 52 weeks (nothing cached) and ``--loads`` more, by a logged-in
 supervisor, through Flask's test client in this process: server-side time,
-the page rendered whole, no network. Then the same for the year's CSV download, and the parts
-of one load (reading the cells; the published views, whose suppression is
-most of the time).
+the page rendered whole, no network. Then the same for the year's CSV
+download, and the parts of one load (reading the cells; the published views,
+whose suppression is most of the time).
 
 ``python -m hotline.measure_figures [--database-url postgresql+psycopg://...]``
 (the URL of a database on a server where that user may create databases; the
