@@ -40,12 +40,13 @@ MO_FILES := $(PO_FILES:.po=.mo)
 DANGER_INPUTS := bot/normalize.py bot/danger.py bot/danger_training.py $(shell find bot/data/nlu bot/danger_data bot/emergency_keywords -type f 2>/dev/null)
 TRAINING_INPUTS := config.yml bot/languages.yml $(DANGER_MODEL) $(shell find bot/data bot/domain bot/components -type f -not -name "*.pyc" 2>/dev/null)
 
-.PHONY: help run test test-bot test-hotline bench measure-console measure-widget measure-purge audio eval translations catalogs model lint format clean directory-report lock audit new-language
+.PHONY: help run test test-bot test-hotline bench measure-console measure-widget measure-figures measure-purge audio eval translations catalogs model lint format clean directory-report lock audit new-language
 
 help:
 	@echo "make run           start the hotline (8000), Rasa (5005) and the action server (5055)"
 	@echo "make bench         latency of Rasa direct vs. through the hotline (stack must be up)"
 	@echo "make measure-console  hand-off-to-console time and queue page time"
+	@echo "make measure-figures  the figures dashboard's load time with a year of figures (PostgreSQL)"
 	@echo "make measure-widget   widget size, load-to-ready and send-to-answer times"
 	@echo "make measure-purge    time to purge 100,000 messages on PostgreSQL"
 	@echo "make audio         render voice prompts for ht qu gn with espeak-ng"
@@ -169,6 +170,9 @@ bench: $(HOTLINE_VENV)/.installed catalogs
 
 measure-console: $(HOTLINE_VENV)/.installed catalogs
 	$(HOTLINE)/python -m hotline.measure_console
+
+measure-figures: $(HOTLINE_VENV)/.installed catalogs
+	$(HOTLINE)/python -m hotline.measure_figures
 
 measure-widget: $(HOTLINE_VENV)/.installed catalogs $(MODEL)
 	$(HOTLINE)/python -m hotline.measure_widget

@@ -241,6 +241,9 @@ def from_environment() -> dict[str, Any]:
         # Below this confidence an answered turn counts as unsure (above
         # config.yml's fallback threshold, 0.3: hotline.review.confusions).
         "REVIEW_LOW_CONFIDENCE": _float("REVIEW_LOW_CONFIDENCE", 0.5),
+        # How long a person should wait at most for a person of the team once
+        # handed off: the line the dashboard draws the waits against.
+        "HANDOFF_WAIT_TARGET_SECONDS": _int("HANDOFF_WAIT_TARGET_SECONDS", 300),
         # Published figures withhold every number of people under this
         # (hotline.figures.suppression); at least 3.
         "FIGURES_THRESHOLD": _int("FIGURES_THRESHOLD", suppression.DEFAULT_THRESHOLD),

@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import DateField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from hotline.console.i18n import lazy
 from hotline.conversations import clean_text
@@ -36,6 +36,8 @@ REPORT_SUMMARY = Text(
     "console", "What was reported, in short (only a shared report leaves the line)"
 )
 MIN_REASON_CHARS, MAX_REASON_CHARS = 10, 200  # 200: the audit entry's detail
+SINCE = Text("console", "From")
+UNTIL = Text("console", "To")
 
 # Control characters but tab, line feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -170,3 +172,14 @@ class ReportForm(ConsoleForm):
         validators=[Length(max=MAX_SUMMARY_CHARS)],
         id="report-summary",
     )
+
+
+class PeriodForm(FlaskForm):
+    """The dashboard's period, in the address (GET): it only chooses what to
+    read, so it carries no CSRF token. An empty field takes the default."""
+
+    class Meta:
+        csrf = False
+
+    since = DateField(lazy(SINCE), validators=[Optional()], id="since")
+    until = DateField(lazy(UNTIL), validators=[Optional()], id="until")

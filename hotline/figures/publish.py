@@ -22,6 +22,7 @@ from hotline.figures.suppression import (
     ALL_WEEKS,
     DEFAULT_THRESHOLD,
     OVER_A_DAY,
+    Memory,
     Node,
     Sums,
     check_threshold,
@@ -49,6 +50,7 @@ __all__ = [
     "table",
     "to_csv",
     "to_json",
+    "views",
 ]
 
 
@@ -84,25 +86,34 @@ def table(
     until: date,
     by: Sequence[str] = DIMENSIONS,
     threshold: int = DEFAULT_THRESHOLD,
+    memory: Memory | None = None,
 ) -> Table:
     """The cells of every week with a day in ``[since, until]``, summed to the
     dimensions ``by``, small numbers withheld. Raises ValueError for unknown
     dimensions, a threshold under the minimum, or a cell whose category is not
     a word (it could be an identifier)."""
-    dimensions = _dimensions(by)
+    return views(cells, since, until, [by], threshold, memory)[0]
+
+
+def views(
+    cells: Iterable[RawCell],
+    since: date,
+    until: date,
+    bys: Sequence[Sequence[str]],
+    threshold: int = DEFAULT_THRESHOLD,
+    memory: Memory | None = None,
+) -> list[Table]:
+    """``table`` for each of ``bys``, deciding what to withhold once for all
+    of them (the dashboard's charts: the decision is most of the work, and it
+    is the same for every view); ``memory`` keeps each week's decision."""
+    shapes = [_dimensions(by) for by in bys]
     check_threshold(threshold)
     chosen = [cell for cell in cells if _in_window(cell.week, since, until)]
     for cell in chosen:
         _check_categories(cell)
     sums = lattice(chosen)
-    hidden = withheld(sums, threshold)
-    shape = tuple(name in dimensions for name in DIMENSIONS)
+    hidden = withheld(sums, threshold, memory)
     nodes = sorted((node for node in sums if node[0] is not None), key=node_order)
-    rows = [
-        _row(node, dimensions, sums[node], hidden[node], threshold)
-        for node in nodes
-        if tuple(value is not None for value in node) == shape
-    ]
     weeks = [
         _row(node, ("week",), sums[node], hidden[node], threshold)
         for node in nodes
@@ -112,7 +123,18 @@ def table(
         everything = _row(ALL_WEEKS, (), sums[ALL_WEEKS], hidden[ALL_WEEKS], threshold)
     else:  # no figures: about nobody
         everything = Row({}, {**dict.fromkeys(COUNTS, 0), **dict.fromkeys(WAITS)})
-    return Table(dimensions, rows, [*weeks, everything], threshold, since, until)
+    tables = []
+    for dimensions in shapes:
+        shape = tuple(name in dimensions for name in DIMENSIONS)
+        rows = [
+            _row(node, dimensions, sums[node], hidden[node], threshold)
+            for node in nodes
+            if tuple(value is not None for value in node) == shape
+        ]
+        tables.append(
+            Table(dimensions, rows, [*weeks, everything], threshold, since, until)
+        )
+    return tables
 
 
 def published(
@@ -121,13 +143,24 @@ def published(
     by: Sequence[str] = DIMENSIONS,
 ) -> Table:
     """The view of the store's figures, with the line's ``FIGURES_THRESHOLD``."""
+    return published_views(since, until, [by])[0]
+
+
+def published_views(
+    since: date, until: date, bys: Sequence[Sequence[str]]
+) -> list[Table]:
+    """Views of the store's figures, with the line's ``FIGURES_THRESHOLD``,
+    each week decided once and kept (``hotline.figures.decisions``)."""
+    from hotline.figures.decisions import StoredDecisions
+
     monday = since - timedelta(days=since.weekday())
-    return table(
+    return views(
         _store_cells(monday, until),
         since,
         until,
-        by,
+        bys,
         current_app.config["FIGURES_THRESHOLD"],
+        StoredDecisions(),
     )
 
 

@@ -1,0 +1,91 @@
+"""Each week's suppression is decided once and kept: a supervisor's look at a
+year of figures does not wait for a year of linear algebra, and what a past
+week withholds is the same in every process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import make_app
+from flask import Flask
+from sqlalchemy import select
+from test_postgres import fresh_database
+
+from hotline.extensions import db
+from hotline.figures import publish, sample, store, suppression
+from hotline.figures.cells import RawCell
+from hotline.figures.tables import FigureDecision
+from hotline.purge_schedule import decide_last_year
+
+TODAY = date.today()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    if request.param == "sqlite":
+        yield make_app(tmp_path)
+        return
+    with fresh_database("aliada_decisions") as url:
+        yield make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url)
+
+
+def a_few_weeks(app: Flask, weeks: int = 4) -> None:
+    with app.app_context():
+        store.add(sample.sample(weeks, 60, 3, TODAY))
+        db.session.commit()
+
+
+def decided_weeks(app: Flask) -> set[date]:
+    with app.app_context():
+        return set(db.session.scalars(select(FigureDecision.week)))
+
+
+def as_published(app: Flask) -> dict:
+    with app.app_context():
+        view = publish.published(TODAY - timedelta(weeks=5), TODAY, ("week", "channel"))
+        return publish.to_json(view)
+
+
+def test_a_new_process_reads_the_kept_decision_instead_of_deciding_again(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a_few_weeks(app)
+    first = as_published(app)
+    assert decided_weeks(app)
+    # A new worker: nothing in its own cache, and deciding would fail.
+    suppression._week_withheld.cache_clear()
+
+    def deciding(*_: object) -> None:
+        raise AssertionError("a kept week was decided again")
+
+    monkeypatch.setattr(suppression, "_week_withheld", deciding)
+    assert as_published(app) == first
+
+
+def test_a_week_whose_cells_changed_is_decided_again(app: Flask) -> None:
+    a_few_weeks(app)
+    before = as_published(app)
+    week = store.monday(TODAY)
+    with app.app_context():
+        store.add([RawCell(week, "sms", "es", conversations=40, messages=90)])
+        db.session.commit()
+
+    def this_week(figures: dict) -> list[dict]:
+        return [r for r in figures["week_totals"] if r["week"] == week.isoformat()]
+
+    grown = this_week(as_published(app))[0]["conversations"]
+    assert grown is not None and grown >= 40
+    assert grown != (this_week(before) or [{}])[0].get("conversations")
+
+
+def test_the_daily_job_decides_the_last_year(app: Flask) -> None:
+    a_few_weeks(app, weeks=6)
+    with app.app_context():
+        weeks_with_figures = {
+            cell.week for cell in store.raw_cells(TODAY - timedelta(days=364), TODAY)
+        }
+        decide_last_year(TODAY)
+    assert decided_weeks(app) == weeks_with_figures
