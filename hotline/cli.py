@@ -8,6 +8,7 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from hotline import key_rotation, reports, retention
+from hotline.figures import decisions
 from hotline.models import PurgeRun
 
 
@@ -33,9 +34,11 @@ def init_app(app: Flask) -> None:
     @app.cli.command("purge")
     def purge() -> None:
         """Forget what is past RETENTION_DAYS, here, in Rasa's trackers and at
-        Twilio (run it daily; `make run` does). Fails when any part failed."""
+        Twilio (run it daily; `make run` does). Fails when any part failed.
+        Then decides the last year's figures once, for the dashboard."""
         run = retention.purge()
         click.echo(describe(run))
+        decisions.decide_last_year()
         if not run.ok:
             raise click.ClickException(f"the purge failed ({run.error})")
 

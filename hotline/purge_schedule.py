@@ -15,13 +15,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
 
 from flask import Flask
 
 from hotline import create_app, retention
 from hotline.cli import describe
-from hotline.figures import publish
+from hotline.figures import decisions
 
 EVERY_SECONDS = 24 * 3600.0
 RETRY_SECONDS = 3600.0
@@ -56,18 +55,8 @@ def purge_in(app: Flask) -> bool:
         run = retention.purge()
         outcome = "done" if run.ok else f"FAILED ({run.error})"
         log.info("retention purge %s: %s", outcome, describe(run))
-        decide_last_year()
+        decisions.decide_last_year()
         return run.ok
-
-
-def decide_last_year(today: date | None = None) -> None:
-    """Every week of the last year decided once (``hotline.figures.decisions``);
-    a failure here is logged and leaves the dashboard to decide on its own."""
-    today = today or date.today()
-    try:
-        publish.published(today - timedelta(days=364), today, ("week",))
-    except Exception:  # the figures must never stop the purge's schedule
-        log.exception("the last year's figures could not be decided")
 
 
 def main() -> None:

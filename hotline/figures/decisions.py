@@ -6,14 +6,15 @@ Deciding what a week withholds is exact linear algebra over its cells
 week's cells no longer change, so its decision is worked out once for every
 process and every view; a week whose cells changed (live conversations,
 a purge folding them) has a new digest and is decided again. The daily job
-(``hotline.purge_schedule``) decides the last year after each purge, so a
-supervisor's first look of the day does not wait for it.
+and ``flask purge`` decide the last year after each purge
+(``decide_last_year``), so a supervisor's first look does not wait for it.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
+import logging
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from hotline.extensions import db
 from hotline.figures.suppression import Decision, Node
 from hotline.figures.tables import FigureDecision
+
+log = logging.getLogger(__name__)
 
 
 class StoredDecisions:
@@ -56,6 +59,19 @@ class StoredDecisions:
         except IntegrityError:
             return  # the other worker's copy is the same decision
         db.session.commit()
+
+
+def decide_last_year(today: date | None = None) -> None:
+    """Every week of the last year decided once and kept: run after each
+    purge (``purge_schedule``, ``flask purge``). A failure is logged and
+    leaves the dashboard to decide on its own."""
+    from hotline.figures import publish
+
+    today = today or date.today()
+    try:
+        publish.published(today - timedelta(days=364), today, ("week",))
+    except Exception:  # the figures must never fail the purge
+        log.exception("the last year's figures could not be decided")
 
 
 def _dimensions(node: Node) -> list[str | None]:

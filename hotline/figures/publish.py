@@ -21,7 +21,9 @@ from hotline.figures.cells import COUNTS, DIMENSIONS, RawCell
 from hotline.figures.suppression import (
     ALL_WEEKS,
     DEFAULT_THRESHOLD,
+    FINEST,
     OVER_A_DAY,
+    WEEK_SUM,
     Memory,
     Node,
     Sums,
@@ -111,7 +113,10 @@ def views(
     chosen = [cell for cell in cells if _in_window(cell.week, since, until)]
     for cell in chosen:
         _check_categories(cell)
-    sums = lattice(chosen)
+    shown = [
+        tuple(name in dimensions for name in DIMENSIONS[1:]) for dimensions in shapes
+    ]
+    sums = lattice(chosen, [FINEST, WEEK_SUM, *shown])
     hidden = withheld(sums, threshold, memory)
     nodes = sorted((node for node in sums if node[0] is not None), key=node_order)
     weeks = [

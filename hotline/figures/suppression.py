@@ -92,12 +92,23 @@ def check_threshold(threshold: int) -> None:
         )
 
 
-def lattice(cells: Iterable[RawCell]) -> dict[Node, Sums]:
-    """Every node the cells fall in, with its sums."""
+Shape = tuple[bool, ...]  # which of channel, language, topic, country a node fixes
+FINEST: Shape = (True,) * (len(DIMENSIONS) - 1)
+WEEK_SUM: Shape = (False,) * (len(DIMENSIONS) - 1)
+
+
+def lattice(
+    cells: Iterable[RawCell], shapes: Iterable[Shape] | None = None
+) -> dict[Node, Sums]:
+    """Every node the cells fall in, with its sums; only nodes of ``shapes``
+    (and the sum of all weeks) when given: a view needs its own nodes, the
+    cells and the weeks' sums, and summing the other levels is most of a
+    warm page's time."""
+    kept = _SHAPES if shapes is None else list(dict.fromkeys(shapes))
     sums: dict[Node, Sums] = defaultdict(Sums)
     for cell in cells:
         for node in _ancestors(
-            (cell.week, cell.channel, cell.language, cell.topic, cell.country)
+            (cell.week, cell.channel, cell.language, cell.topic, cell.country), kept
         ):
             sums[node].add(cell)
         sums[ALL_WEEKS].add(cell)
@@ -282,7 +293,7 @@ class _Week:
         return shown
 
 
-def _ancestors(node: Node) -> list[Node]:
+def _ancestors(node: Node, shapes: list[Shape] = _SHAPES) -> list[Node]:
     """The node and every node that sums it over some of its dimensions."""
     return [
         (
@@ -292,7 +303,7 @@ def _ancestors(node: Node) -> list[Node]:
                 for value, kept in zip(node[1:], shape, strict=True)
             ),
         )  # type: ignore[misc]
-        for shape in _SHAPES
+        for shape in shapes
     ]
 
 

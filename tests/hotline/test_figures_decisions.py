@@ -18,7 +18,6 @@ from hotline.extensions import db
 from hotline.figures import publish, sample, store, suppression
 from hotline.figures.cells import RawCell
 from hotline.figures.tables import FigureDecision
-from hotline.purge_schedule import decide_last_year
 
 TODAY = date.today()
 
@@ -81,11 +80,12 @@ def test_a_week_whose_cells_changed_is_decided_again(app: Flask) -> None:
     assert grown != (this_week(before) or [{}])[0].get("conversations")
 
 
-def test_the_daily_job_decides_the_last_year(app: Flask) -> None:
+def test_after_the_purge_the_last_year_is_decided(app: Flask) -> None:
     a_few_weeks(app, weeks=6)
     with app.app_context():
         weeks_with_figures = {
             cell.week for cell in store.raw_cells(TODAY - timedelta(days=364), TODAY)
         }
-        decide_last_year(TODAY)
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
     assert decided_weeks(app) == weeks_with_figures
