@@ -70,12 +70,12 @@ def turn_signal(
     utter_action: str, tracker: DialogueStateTracker
 ) -> dict[str, Any] | None:
     """What the hotline learns about this turn, riding on the bot's first
-    answer to the person's message (and on any answer that says it did not
-    understand): the intent the bot read, how sure it was, the runner-up, the
-    topic, and whether it understood. Never the person's words."""
-    first = _first_answer_of_turn(tracker)
+    answer to the person's message that carries no signal of its own (and on
+    any answer that says it did not understand): the intent the bot read, how
+    sure it was, the runner-up, the topic, and whether it understood. Never
+    the person's words."""
     understood = utter_action not in NOT_UNDERSTOOD
-    if not first and understood:
+    if understood and _reading_sent(tracker):
         return None
     parse = tracker.latest_message.parse_data if tracker.latest_message else {}
     ranking = [
@@ -91,14 +91,14 @@ def turn_signal(
     }
 
 
-def _first_answer_of_turn(tracker: DialogueStateTracker) -> bool:
-    """No answer yet since the person's latest message."""
+def _reading_sent(tracker: DialogueStateTracker) -> bool:
+    """An answer since the person's latest message already carried it."""
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
-            return True
-        if isinstance(event, BotUttered):
             return False
-    return True
+        if isinstance(event, BotUttered) and "turn" in (event.data.get("custom") or {}):
+            return True
+    return False
 
 
 def localize_response(
@@ -139,6 +139,7 @@ class CatalogNLG(TemplatedNaturalLanguageGenerator):
             return None
         localized = localize_response(response, utter_action, language)
         filled = self._fill_response(localized, filled_slots, **kwargs)
-        if (turn := turn_signal(utter_action, tracker)) is not None:
-            filled["custom"] = {**(filled.get("custom") or {}), "turn": turn}
+        # A signal of its own (hand-off, country...) stays as the hotline reads it.
+        if "custom" not in filled and (turn := turn_signal(utter_action, tracker)):
+            filled["custom"] = {"turn": turn}
         return filled

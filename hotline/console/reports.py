@@ -33,6 +33,8 @@ SOURCE_LABELS = {
     "person": Text("console", "the person, answering the bot"),
     "operator": Text("console", "an operator, as the person asked"),
 }
+# No use is chosen for the person: "share" preselected was one click from the police.
+CHOOSE_CONSENT = Text("console", "Choose what the person said")
 REPORT_SAVED = Text("console", "The report and the person's choice are saved.")
 REPORT_INVALID = Text(
     "console",
@@ -50,11 +52,14 @@ def consent_label(consent: str) -> str:
 
 def report_context(report: Report | None) -> dict[str, object]:
     """The report's part of the conversation page, and its form with the
-    current choice selected."""
+    current choice selected (none before the person chose)."""
     form = ReportForm()
-    form.consent.choices = [(c.value, consent_label(c)) for c in ReportConsent]
-    if report is not None and not form.is_submitted():
-        form.consent.data = report.consent
+    form.consent.choices = [
+        ("", say(CHOOSE_CONSENT)),
+        *((c.value, consent_label(c)) for c in ReportConsent),
+    ]
+    if not form.is_submitted():
+        form.consent.data = report.consent if report is not None else ""
     return {
         "report": report,
         "report_form": form,

@@ -206,7 +206,9 @@ def tracker_with_reading(domain: Any, text: str, answered: bool = False) -> Any:
         SlotSet("topic", "shelter"),
     ]
     if answered:
-        events.append(BotUttered("an answer before"))
+        events.append(
+            BotUttered("an answer before", data={"custom": {"turn": {"intent": "x"}}})
+        )
     return DialogueStateTracker.from_events("t", events, slots=domain.slots)
 
 
@@ -243,3 +245,18 @@ async def test_an_answer_that_did_not_understand_says_so_even_later_in_the_turn(
     rendered = await nlg.generate("utter_fallback", tracker, "collector")
     assert rendered["custom"]["turn"]["understood"] is False
     assert rendered["text"]
+
+
+async def test_a_signal_of_its_own_is_left_as_it_is_and_the_next_answer_reads(
+    nlg: CatalogNLG, domain: Any
+) -> None:
+    """The hotline compares signals whole ({"delete_data": ...}): the reading
+    never rides on one, it waits for the next answer."""
+    tracker = tracker_with_reading(domain, "estoy en Perú")
+    signal = await nlg.generate(
+        "utter_signal_country", tracker, "collector", country="PE"
+    )
+    assert "turn" not in signal["custom"]
+    tracker.update(BotUttered(data={"custom": signal["custom"]}))
+    answer = await nlg.generate(GREETING, tracker, "collector")
+    assert answer["custom"]["turn"]["intent"] == "ask_shelter"

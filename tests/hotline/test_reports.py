@@ -279,3 +279,21 @@ def test_an_operator_who_does_not_hold_it_cannot_record_one(app: Flask) -> None:
     response = bea.post(at(app, conversation_id, "report"), {"consent": "share"})
     assert response.status_code in (403, 404)
     assert stored(app, Report) == []
+
+
+def test_no_use_is_chosen_for_the_person_before_they_say(app: Flask) -> None:
+    """The form offered "share with the authorities" already selected: one
+    click without asking would have sent a report to the police."""
+    ana = Person(app, "ana").log_in()
+    conversation_id = _claimed(app, ana, "+15005550061")
+    page = ana.client.get(at(app, conversation_id)).get_data(as_text=True)
+    assert '<option selected value="">Choose what the person said</option>' in page
+    assert "<option selected value=\"share\">" not in page
+
+    response = ana.post(
+        at(app, conversation_id, "report"),
+        {"consent": "", "summary": "nada elegido"},
+        follow_redirects=True,
+    )
+    assert "Choose how the person lets the report be used" in flashes(response)
+    assert stored(app, Report) == []
