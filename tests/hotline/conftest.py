@@ -94,6 +94,19 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
     return app
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The line's database on SQLite, and on the real PostgreSQL (a database
+    of its own, dropped afterwards; skipped where absent, unless required)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'hotline.db'}"
+        return
+    from test_postgres import fresh_database  # test_postgres imports this module
+
+    with fresh_database("aliada_line") as url:
+        yield url
+
+
 @pytest.fixture
 def app(tmp_path: Path) -> Flask:
     """The hotline with no bot behind it (the bot's port is closed)."""

@@ -4,7 +4,6 @@ week withholds is the same in every process."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import pytest
 from conftest import make_app
 from flask import Flask
 from sqlalchemy import select
-from test_postgres import fresh_database
 
 from hotline.extensions import db
 from hotline.figures import publish, sample, store, suppression
@@ -22,13 +20,9 @@ from hotline.figures.tables import FigureDecision
 TODAY = date.today()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    if request.param == "sqlite":
-        yield make_app(tmp_path)
-        return
-    with fresh_database("aliada_decisions") as url:
-        yield make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url)
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> Flask:
+    return make_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url)
 
 
 def a_few_weeks(app: Flask, weeks: int = 4) -> None:

@@ -21,7 +21,6 @@ from conftest import DEFAULT_SENDER, Twilio, make_app, new_session
 from flask import Flask
 from sqlalchemy import func, select, update
 from test_console import Person, at
-from test_postgres import fresh_database
 
 from hotline import forgetting, retention
 from hotline.bot_client import BotClient, BotTurn, Reading
@@ -35,22 +34,13 @@ DANGER = "me tienen encerrada y no puedo escapar"
 TODAY = date.today()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'hotline.db'}"
-        return
-    with fresh_database("aliada_figures") as url:
-        yield url
-
-
-def line(tmp_path: Path, database: str, **settings: Any) -> Flask:
-    return make_app(tmp_path, SQLALCHEMY_DATABASE_URI=database, **settings)
+def line(tmp_path: Path, database_url: str, **settings: Any) -> Flask:
+    return make_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url, **settings)
 
 
 @pytest.fixture
-def app(tmp_path: Path, database: str) -> Iterator[Flask]:
-    app = line(tmp_path, database)
+def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    app = line(tmp_path, database_url)
     yield app
     with app.app_context():
         db.session.remove()
@@ -209,11 +199,11 @@ def test_an_erasure_still_counts_the_conversation_and_one_deletion(
 
 
 def test_a_first_contact_while_the_team_is_away_counts_after_hours(
-    tmp_path: Path, database: str
+    tmp_path: Path, database_url: str
 ) -> None:
     never = tmp_path / "never.yml"
     never.write_text("timezone: UTC\nhours: {}\n")
-    app = line(tmp_path, database, OPENING_HOURS_FILE=str(never))
+    app = line(tmp_path, database_url, OPENING_HOURS_FILE=str(never))
     twilio = Twilio(app.test_client())
     twilio.sms("hola?", sender="+15550061")  # the bot is down: a person reads it
     cell = the_cell(app)

@@ -36,17 +36,6 @@ def sid(prefix: str) -> str:
     return prefix + uuid.uuid4().hex
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'hotline.db'}"
-        return
-    from test_postgres import fresh_database
-
-    with fresh_database("aliada_retention") as url:
-        yield url
-
-
 @pytest.fixture
 def line(tmp_path: Path, database_url: str, fake_twilio: FakeTwilio) -> Iterator[Flask]:
     """The hotline (no bot) with Twilio's REST API at the stand-in."""
