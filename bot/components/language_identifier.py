@@ -6,6 +6,9 @@ Quechua and Guarani included, and needs no downloaded model. It is a multinomial
 naive Bayes over character n-grams of the normalised text, plus a list of "marker"
 words seen in only one language, which decides whether a very short message says
 anything about its language at all ("ok", "no" and "taxi" do not; "obrigado" does).
+A message none of whose words the line has ever seen ("blorf snark", "ñañaña")
+gets no guess: naive Bayes would hand it, confidently, to whichever language has
+the least data (a Spanish speaker's "mmm ñañaña" was answered in Quechua).
 """
 
 from __future__ import annotations
@@ -59,6 +62,9 @@ class NgramLanguageModel:
         self.max_n = config["max_ngram"]
         self.min_words = config["min_words_for_confidence"]
         self.threshold = config["confidence_threshold"]
+        # None: a model trained before the list existed, which knows them all.
+        known = model.get("known_words")
+        self.known_words = None if known is None else frozenset(known)
 
     @staticmethod
     def ngrams(text: str, min_n: int, max_n: int) -> list[str]:
@@ -93,13 +99,17 @@ class NgramLanguageModel:
                 for word, langs in word_languages.items()
                 if len(langs) == 1 and len(word) > 1 and not word.isdigit()
             },
+            "known_words": sorted(word for word in word_languages if _telling(word)),
         }
         return cls(model, config)
 
     def identify(self, text: str) -> LanguageGuess | None:
-        """Return the best guess, or None for text with no letters at all."""
+        """Return the best guess, or None for text with no letters at all or
+        with no word the line has seen in any language."""
         message_words = words(text)
         if not any(any(ch.isalpha() for ch in w) for w in message_words):
+            return None
+        if not self._knows_a_word(message_words):
             return None
         grams = self.ngrams(text, self.min_n, self.max_n)
         vocabulary_size = self.model["vocabulary_size"]
@@ -125,6 +135,13 @@ class NgramLanguageModel:
             ranking=ranking[:3],
         )
 
+    def _knows_a_word(self, message_words: list[str]) -> bool:
+        """Whether a telling word of the message was seen in training."""
+        if self.known_words is None:
+            return True
+        telling = [word for word in message_words if _telling(word)]
+        return not telling or any(word in self.known_words for word in telling)
+
     def _is_ambiguous(self, message_words: list[str], code: str, p: float) -> bool:
         """Short messages count only when a word of theirs is ours alone."""
         if p < self.threshold:
@@ -133,6 +150,11 @@ class NgramLanguageModel:
             return False
         markers = self.model["markers"]
         return not any(markers.get(w) == code for w in message_words)
+
+
+def _telling(word: str) -> bool:
+    """A word that can say something of a language: letters, more than one."""
+    return len(word) > 1 and any(ch.isalpha() for ch in word)
 
 
 @DefaultV1Recipe.register(

@@ -132,3 +132,19 @@ def test_the_word_for_a_person_alone_brings_one(text: str, intent: str) -> None:
     message = Message(data={"text": text, "intent": {"name": "bot_challenge"}})
     menu.process([message])
     assert message.get("intent")["name"] == intent
+
+
+@pytest.mark.parametrize("text", ["blorf snark zzz", "mmm ñañaña", "xqzv"])
+def test_words_no_language_has_give_no_guess(
+    language_model: NgramLanguageModel, text: str
+) -> None:
+    """Naive Bayes handed these, confidently, to the language with the least
+    data: a Spanish speaker's "mmm ñañaña" was answered in Quechua."""
+    assert language_model.identify(text) is None
+
+
+def test_one_known_word_among_unknown_ones_is_enough_to_guess(
+    language_model: NgramLanguageModel,
+) -> None:
+    guess = language_model.identify("obrigado Tapachula zzz")
+    assert guess is not None and guess.code == "pt"
