@@ -711,6 +711,10 @@ STATUS_FIELDS = {
     "ErrorCode": st.sampled_from(["30003", "30008", ""]) | hs.FORM_TEXT,
     "AccountSid": hs.twilio_sid("AC"),
 }
+SENT_FIELDS = {
+    **STATUS_FIELDS,
+    "To": st.sampled_from(["+12025550123", "whatsapp:+12025550123", ""]) | hs.FORM_TEXT,
+}
 NUMBERISH = st.sampled_from(["0", "1", "5", "600", "-3", "1e9", "9" * 30, ""]) | (
     hs.FORM_TEXT
 )
@@ -806,7 +810,9 @@ def sms_attack(data: st.DataObject, route: Route, line: Line) -> Attack:
 
 
 def status_attack(data: st.DataObject, route: Route, line: Line) -> Attack:
-    return twilio_attack(data, route, line, STATUS_FIELDS)
+    """A report on a message: /sent also names whom the answer went to."""
+    fields = SENT_FIELDS if route.endpoint == "sms.sent" else STATUS_FIELDS
+    return twilio_attack(data, route, line, fields)
 
 
 def voice_attack(data: st.DataObject, route: Route, line: Line) -> Attack:
@@ -816,9 +822,14 @@ def voice_attack(data: st.DataObject, route: Route, line: Line) -> Attack:
     if route.endpoint == "voice.recorded" and attack.method == "POST":
         form = line.parsed_form(attack)
         url = form.get("RecordingUrl", "").strip()
+        call_sid = form.get("CallSid", "").strip()
         sid = form.get("RecordingSid", "").strip()
+        # Both SIDs: forgetting the conversation deletes the call and the
+        # recording at Twilio.
         attack.message = PersonMessage(
-            url, stored_as=f"{VOICE_MESSAGE_MARK} {url}", provider_id=sid
+            url,
+            stored_as=f"{VOICE_MESSAGE_MARK} {url}",
+            provider_id=f"{call_sid}:{sid}",
         )
     return attack
 
@@ -1044,7 +1055,8 @@ def _twilio(route: Route, *prefixes: str) -> bool:
 FAMILIES = [
     Family(
         "Twilio delivery reports",
-        lambda route: _twilio(route, "/twilio/sms/status"),
+        # /sent: the report on an answer sent in TwiML (<Message action>).
+        lambda route: _twilio(route, "/twilio/sms/status", "/twilio/sms/sent"),
         status_attack,
         20,
         frozenset({200}),

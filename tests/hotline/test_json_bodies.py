@@ -16,6 +16,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,10 @@ from test_console import Person, claimed_by
 from werkzeug.test import TestResponse
 
 from bot.languages import SUPPORTED_LANGUAGES
+from hotline.bot_client import Reading
 from hotline.extensions import db
 from hotline.models import Conversation, Message, MessageStatus, Note
+from hotline.review import items
 from hotline.safe_json import MAX_DEPTH
 
 API = "/webchat/api/v1"
@@ -261,7 +264,10 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Console:
         db.session.add(reply)
         db.session.commit()
         public_id = db.session.get(Conversation, conversation_id).public_id
-        ids = {"public_id": public_id, "message_id": reply.id}
+        # A review item (what the bot did not understand) for its routes.
+        item = items.keep("hola zzz", "es", Reading(understood=False), date.today())
+        db.session.commit()
+        ids = {"public_id": public_id, "message_id": reply.id, "item_id": item.id}
     routes = []
     for rule in app.url_map.iter_rules():
         methods = (rule.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}
