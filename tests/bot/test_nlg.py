@@ -260,3 +260,26 @@ async def test_a_signal_of_its_own_is_left_as_it_is_and_the_next_answer_reads(
     tracker.update(BotUttered(data={"custom": signal["custom"]}))
     answer = await nlg.generate(GREETING, tracker, "collector")
     assert answer["custom"]["turn"]["intent"] == "ask_shelter"
+
+
+@pytest.mark.parametrize("response", ["utter_ask_country", "utter_ask_which_country"])
+@pytest.mark.parametrize("language", ["es", "pt", "fr", "en"])
+async def test_a_caller_is_asked_to_say_the_country_not_to_write_it(
+    nlg: CatalogNLG, domain: Any, response: str, language: str
+) -> None:
+    """On a call the country question said "write only the name" (make run,
+    2026-12-06): callers answer it aloud."""
+    call = tracker_for(
+        domain, slots={"language": language}, metadata={"channel": "voice"}
+    )
+    said = await nlg.generate(response, call, "collector", countries="Perú, Chile")
+    written = await nlg.generate(
+        response,
+        tracker_for(domain, slots={"language": language}),
+        "collector",
+        countries="Perú, Chile",
+    )
+    assert said["text"] != written["text"]
+    assert not any(
+        word in said["text"] for word in ("Write", "Escrib", "Escrev", "Écriv")
+    )

@@ -94,6 +94,17 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
     return app
 
 
+def everything_stored(app: Flask) -> str:
+    """Every row of every table of the hotline's database: what a test of
+    forgetting searches for a text or a key."""
+    with app.app_context():
+        return "\n".join(
+            repr(tuple(row))
+            for table in db.metadata.sorted_tables
+            for row in db.session.execute(table.select())
+        )
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The line's database on SQLite, and on the real PostgreSQL (a database

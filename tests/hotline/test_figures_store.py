@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DEFAULT_SENDER, Twilio, make_app, new_session
+from conftest import DEFAULT_SENDER, Twilio, everything_stored, make_app, new_session
 from flask import Flask
 from sqlalchemy import func, select, update
 from test_console import Person, at
@@ -70,16 +70,6 @@ def cells(app: Flask) -> list[RawCell]:
 def the_cell(app: Flask) -> RawCell:
     [cell] = cells(app)
     return cell
-
-
-def everything_stored(app: Flask) -> str:
-    """Every row of every table of the hotline's database."""
-    with app.app_context():
-        return "\n".join(
-            repr(tuple(row))
-            for table in db.metadata.sorted_tables
-            for row in db.session.execute(table.select())
-        )
 
 
 def conversations_left(app: Flask) -> int:

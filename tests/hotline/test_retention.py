@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import Twilio, make_app, twiml
+from conftest import Twilio, everything_stored, make_app, twiml
 from fake_twilio import FakeTwilio
 from flask import Flask
 from sqlalchemy import select
@@ -49,16 +49,6 @@ def line(tmp_path: Path, database_url: str, fake_twilio: FakeTwilio) -> Iterator
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-
-
-def everything_stored(app: Flask) -> str:
-    """Every row of every table of the hotline's database."""
-    with app.app_context():
-        return "\n".join(
-            repr(tuple(row))
-            for table in db.metadata.sorted_tables
-            for row in db.session.execute(table.select())
-        )
 
 
 def keys(app: Flask) -> list[str]:
