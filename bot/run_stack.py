@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import subprocess
+import time
 from pathlib import Path
 
 from bot import dev_secrets
@@ -63,6 +65,14 @@ def _metrics(hotline: str, development: set[str]) -> str:
     return f'curl -H "Authorization: Bearer $(cat {token_file})" {hotline}/metrics'
 
 
+def until_one_stops(processes: list[subprocess.Popen], every: float = 0.5) -> None:
+    """Return when any of the processes has exited. When one server stops,
+    the rest must stop too: half a line answers nobody well, and the purge
+    loop alone kept `make run` waiting after Rasa and the hotline were gone."""
+    while all(process.poll() is None for process in processes):
+        time.sleep(every)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "aliada.tar.gz")
@@ -93,8 +103,8 @@ def main() -> None:
         print("Starting the action server, Rasa (~40 s to load) and the hotline…")
         stack.wait_ready()
         print(banner(config, development), flush=True)
-        for process in stack.processes:
-            process.wait()
+        until_one_stops(stack.processes)
+        print("\nA server of the line stopped; stopping the others…")
     except KeyboardInterrupt:
         print("\nStopping…")
     finally:
