@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from browser import Page, expect, screenshot  # skips without Chromium
 from flask import Flask
 from playwright.sync_api import ConsoleMessage
+from test_console_figures import CHART_TABLES
 
 from hotline.extensions import db
 from hotline.figures import sample, store
@@ -18,14 +19,6 @@ from hotline.models import Role
 
 pytest_plugins = ["browser"]
 
-CHARTS = (
-    "by-channel",
-    "by-language",
-    "danger",
-    "waits",
-    "not-understood-topic",
-    "not-understood-language",
-)
 # Each canvas: its Chart.js instance, its datasets, and how many of its pixels
 # are painted (not transparent).
 DRAWN = """(id) => {
@@ -79,10 +72,10 @@ def test_the_charts_draw_under_the_consoles_policy(
     page.wait_for_function(
         "(ids) => window.Chart && ids.every((id) =>"
         " window.Chart.getChart(document.getElementById('chart-' + id)))",
-        arg=list(CHARTS),
+        arg=list(CHART_TABLES),
         timeout=10_000,
     )
-    for chart in CHARTS:
+    for chart in CHART_TABLES:
         drawn = page.evaluate(DRAWN, chart)
         assert drawn["chart"] and drawn["datasets"] >= 2, (chart, drawn)
         # Lines, points, axes and legend: far more than a blank canvas.
