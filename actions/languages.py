@@ -13,6 +13,7 @@ from bot.languages import (
     EXTRA_LANGUAGES,
     LANGUAGES,
     SUPPORTED_LANGUAGES,
+    country_languages,
     fallback_chain,
     first_supported,
 )
@@ -62,5 +63,8 @@ def current_language(tracker: Tracker) -> str:
         if event.get("event") == "user"
     ]
     return first_supported(
-        metadata.get("language"), tracker.get_slot("language"), *guesses
+        metadata.get("language"),
+        tracker.get_slot("language"),
+        *guesses,
+        *country_languages(metadata.get("country_hint")),
     )

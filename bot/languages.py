@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from babel.languages import get_official_languages
 
 REGISTRY = Path(__file__).with_name("languages.yml")
 DEFAULT_LANGUAGE = "en"
@@ -75,6 +76,16 @@ EXTRA_LANGUAGES = tuple(code for code, lang in LANGUAGES.items() if not lang.cor
 FALLBACKS = {code: lang.fallback for code, lang in LANGUAGES.items() if lang.fallback}
 # Other codes a browser or system may send for our languages ("quz" -> "qu").
 ALIASES = {alias: code for code, lang in LANGUAGES.items() for alias in lang.aliases}
+
+
+def country_languages(country: object) -> tuple[str, ...]:
+    """The official languages of the country the hotline thinks the person is
+    in (their number's), from CLDR: for a first message that says nothing of
+    its language ("?", "1", a word nobody knows), a Mexican number is
+    answered in Spanish rather than English."""
+    if not isinstance(country, str) or not country.isalpha():
+        return ()
+    return get_official_languages(country.upper(), de_facto=True)
 
 
 def first_supported(*candidates: object) -> str:

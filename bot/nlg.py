@@ -4,7 +4,8 @@ Rasa loads this class from ``bot/endpoints.yml`` (``nlg: type: bot.nlg.CatalogNL
 Domain responses hold the English source; the response name is the catalog
 context. The language is, in order: a ``language`` given by the action, the
 hotline's explicit choice in the message metadata, the ``language`` slot, the
-language identified in the latest message that had one, English. The channel
+language identified in the latest message that had one, the languages of the
+country the person's number is from (``country_hint``), English. The channel
 (voice, sms, whatsapp, webchat) comes from the metadata too, because Rasa's REST
 channel always reports ``collector``; a response variation marked
 ``channel: voice`` is chosen for calls.
@@ -22,7 +23,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.catalogs import translate
-from bot.languages import first_supported
+from bot.languages import country_languages, first_supported
 
 
 def latest_language_guess(tracker: DialogueStateTracker) -> str | None:
@@ -48,6 +49,7 @@ def conversation_language(tracker: DialogueStateTracker, override: Any = None) -
         metadata.get("language"),
         tracker.get_slot("language"),
         latest_language_guess(tracker),
+        *country_languages(metadata.get("country_hint")),
     )
 
 

@@ -283,3 +283,25 @@ async def test_a_caller_is_asked_to_say_the_country_not_to_write_it(
     assert not any(
         word in said["text"] for word in ("Write", "Escrib", "Escrev", "Écriv")
     )
+
+
+@pytest.mark.parametrize(
+    ("country", "language"), [("MX", "es"), ("BR", "pt"), (None, "en")]
+)
+async def test_a_first_message_in_no_language_gets_the_numbers_country_language(
+    nlg: CatalogNLG, domain: Any, country: str | None, language: str
+) -> None:
+    """ "?" from a Mexican number was answered in English: with no language
+    said, read or guessed, the country of the number decides."""
+    metadata = {"country_hint": country} if country else {}
+    tracker = tracker_for(domain, text="?", metadata=metadata)
+    rendered = await nlg.generate(GREETING, tracker, "collector")
+    assert rendered["text"] == translate(GREETING, english(domain, GREETING), language)
+
+
+async def test_what_the_person_wrote_in_beats_their_numbers_country(
+    nlg: CatalogNLG, domain: Any
+) -> None:
+    tracker = tracker_for(domain, metadata={"country_hint": "MX"}, guess="pt")
+    rendered = await nlg.generate(GREETING, tracker, "collector")
+    assert rendered["text"] == translate(GREETING, english(domain, GREETING), "pt")
