@@ -245,7 +245,8 @@ async def test_a_danger_answer_uses_the_callers_country_until_the_person_says(
     answer = dispatcher.messages[0]
     assert answer["response"] == "utter_emergency_local"
     assert answer["phone"] == brazil.main_number
-    assert answer["details"].startswith(" (Brazil")
+    # In Portuguese: with no language read, the number's country's language.
+    assert answer["details"].startswith(" (Brasil")
     assert not [e for e in events if e.get("name") == "country"]
     # What the person said wins over their number's country.
     dispatcher.messages.clear()
