@@ -11,6 +11,7 @@ added to ``bot/data/nlu``) within that time.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -63,7 +64,15 @@ def accepted_count() -> dict[str, int]:
     return counts
 
 
+# What ``models.new_review_id`` writes: URL-safe base64, within the column.
+ITEM_ID = re.compile(r"[A-Za-z0-9_-]{1,24}")
+
+
 def find_pending(item_id: str) -> ReviewItem | None:
+    """The item still to review; None for what no item id could be (a NUL
+    in an address reached PostgreSQL, which refuses it in text: a 500)."""
+    if not ITEM_ID.fullmatch(item_id):
+        return None
     item = db.session.get(ReviewItem, item_id)
     return item if item is not None and item.status == PENDING else None
 

@@ -190,3 +190,16 @@ def test_rasa_reads_the_downloaded_file(app: Flask, tmp_path: Path) -> None:
     assert result.stdout.strip().splitlines()[-1] == (
         "3 ['ask_shelter', 'ask_work_rights']"
     )
+
+
+@pytest.mark.parametrize("address", ["%00", "ab%00cd", "x" * 40])
+def test_an_item_address_that_is_no_item_id_is_simply_gone(
+    app: Flask, address: str
+) -> None:
+    """A NUL in an item's address reached PostgreSQL, which refuses NUL in
+    text: accept and discard were a 500 (the hostile-input suite)."""
+    seed(app)
+    sue = Person(app, "sue", role=Role.SUPERVISOR).log_in()
+    for action in ("accept", "discard"):
+        response = sue.post(f"/console/review/{address}/{action}")
+        assert response.status_code == 302, action
