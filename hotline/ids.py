@@ -6,6 +6,7 @@ PostgreSQL) and the request ended in a 500."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from werkzeug.routing import IntegerConverter, Map
@@ -32,3 +33,15 @@ class RowIdConverter(IntegerConverter):
     def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
+
+
+# What ``secrets.token_urlsafe`` writes: the opaque ids of conversations and
+# review items in the console's addresses.
+TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def is_token(raw: str, max_length: int) -> bool:
+    """Whether an address part could be one of our random ids (within its
+    column); anything else names no row. A NUL given to PostgreSQL, which
+    refuses it in text, was a 500."""
+    return 0 < len(raw) <= max_length and TOKEN.fullmatch(raw) is not None

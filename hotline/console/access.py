@@ -11,7 +11,6 @@ logins only: an operator already in is not put out by someone guessing.)
 from __future__ import annotations
 
 import enum
-import re
 from datetime import datetime, timedelta
 
 from flask import (
@@ -33,6 +32,7 @@ from hotline import handoff
 from hotline.console import routing
 from hotline.console.i18n import say
 from hotline.extensions import db
+from hotline.ids import is_token
 from hotline.models import (
     Conversation,
     ConversationEvent,
@@ -231,15 +231,15 @@ def can_manage(operator: Operator, conversation: Conversation) -> bool:
     )
 
 
-# What ``models.new_public_id`` writes: URL-safe base64, within the column.
-PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+# The public_id column (models.new_public_id writes 22 characters).
+PUBLIC_ID_LENGTH = 32
 
 
 def find(public_id: str) -> Conversation:
     """The conversation the address names, by its public id (never the row's
     sequential id); 404 when there is none, and for what no public id could
     be (a NUL there was a 500: PostgreSQL refuses it in text)."""
-    if not PUBLIC_ID.fullmatch(public_id):
+    if not is_token(public_id, PUBLIC_ID_LENGTH):
         abort(404)
     conversation = db.session.scalar(
         select(Conversation).where(Conversation.public_id == public_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 # Where the person is, their language or their topic, when nobody knows.
 UNKNOWN = "unknown"
@@ -33,6 +33,11 @@ COUNTS: tuple[str, ...] = (
     "not_understood",
     "deletions",
 )
+
+
+def monday(day: date) -> date:
+    """The week a day belongs to, named by its Monday (ISO weeks, UTC)."""
+    return day - timedelta(days=day.weekday())
 
 
 def wait_bucket(seconds: float) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 
-from hotline.figures.cells import COUNTS, DIMENSIONS, RawCell
+from hotline.figures.cells import COUNTS, DIMENSIONS, RawCell, monday
 from hotline.figures.suppression import (
     ALL_WEEKS,
     DEFAULT_THRESHOLD,
@@ -158,9 +158,8 @@ def published_views(
     each week decided once and kept (``hotline.figures.decisions``)."""
     from hotline.figures.decisions import StoredDecisions
 
-    monday = since - timedelta(days=since.weekday())
     return views(
-        _store_cells(monday, until),
+        _store_cells(monday(since), until),
         since,
         until,
         bys,

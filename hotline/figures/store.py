@@ -44,7 +44,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from hotline.extensions import db
-from hotline.figures.cells import COUNTS, DIMENSIONS, UNKNOWN, RawCell
+from hotline.figures.cells import COUNTS, DIMENSIONS, UNKNOWN, RawCell, monday
 from hotline.figures.tables import FigureCell, FigureWait
 from hotline.models import Conversation, ConversationWait, Message
 
@@ -67,10 +67,6 @@ def _week_on_postgresql(element: week_of, compiler: Any, **kw: Any) -> str:
 def _week_on_sqlite(element: week_of, compiler: Any, **kw: Any) -> str:
     # The next Sunday (or the day itself), six days back: its Monday.
     return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
-
-
-def monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def _facts(which: ColumnElement[bool]) -> Subquery:

@@ -13,7 +13,7 @@ worth new training examples hide.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
@@ -21,14 +21,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from hotline.bot_client import Reading
 from hotline.extensions import db
+from hotline.figures.cells import monday
 from hotline.models import BotConfusion
 
 NOT_UNDERSTOOD, LOW_CONFIDENCE = "not_understood", "low_confidence"
 NONE = "-"  # no intent, or no runner-up
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def kind_of(reading: Reading) -> str | None:
@@ -46,7 +43,7 @@ def count(language: str | None, reading: Reading, day: date) -> None:
     if kind is None:
         return
     values = {
-        "week": monday_of(day),
+        "week": monday(day),
         "language": language or "unknown",
         "kind": kind,
         "intent": reading.intent or NONE,
@@ -79,7 +76,7 @@ def table(since: date) -> list[Row]:
     """The cells from the week of ``since`` on, by language, the most first."""
     query = (
         select(BotConfusion)
-        .where(BotConfusion.week >= monday_of(since))
+        .where(BotConfusion.week >= monday(since))
         .order_by(
             BotConfusion.language,
             BotConfusion.week.desc(),

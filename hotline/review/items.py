@@ -11,7 +11,6 @@ added to ``bot/data/nlu``) within that time.
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -21,8 +20,9 @@ from sqlalchemy import delete, select
 
 from hotline.bot_client import Reading
 from hotline.extensions import db
+from hotline.figures.cells import monday
+from hotline.ids import is_token
 from hotline.models import ReviewItem
-from hotline.review.confusions import monday_of
 from hotline.review.masking import mask
 
 PENDING, ACCEPTED = "pending", "accepted"
@@ -33,7 +33,7 @@ MAX_TEXT_CHARS = 1_000  # what the bot reads of a message
 def keep(text: str, language: str | None, reading: Reading, day: date) -> ReviewItem:
     """Mask the message and add it to the list (in the caller's transaction)."""
     item = ReviewItem(
-        week=monday_of(day),
+        week=monday(day),
         language=language or "unknown",
         intent=reading.intent or "",
         runner_up=reading.runner_up or "",
@@ -64,14 +64,14 @@ def accepted_count() -> dict[str, int]:
     return counts
 
 
-# What ``models.new_review_id`` writes: URL-safe base64, within the column.
-ITEM_ID = re.compile(r"[A-Za-z0-9_-]{1,24}")
+# The review_items.id column (models.new_review_id writes 16 characters).
+ITEM_ID_LENGTH = 24
 
 
 def find_pending(item_id: str) -> ReviewItem | None:
     """The item still to review; None for what no item id could be (a NUL
     in an address reached PostgreSQL, which refuses it in text: a 500)."""
-    if not ITEM_ID.fullmatch(item_id):
+    if not is_token(item_id, ITEM_ID_LENGTH):
         return None
     item = db.session.get(ReviewItem, item_id)
     return item if item is not None and item.status == PENDING else None
@@ -92,7 +92,7 @@ def discard(item: ReviewItem) -> None:
 def purge_older_than(days: int, today: date | None = None) -> int:
     """Delete items of weeks that ended more than ``days`` ago; how many.
     Called by the retention purge with ``REVIEW_RETENTION_DAYS``."""
-    cutoff = monday_of((today or date.today()) - timedelta(days=days))
+    cutoff = monday((today or date.today()) - timedelta(days=days))
     result = db.session.execute(delete(ReviewItem).where(ReviewItem.week < cutoff))
     db.session.commit()
     return result.rowcount or 0

@@ -22,6 +22,7 @@ from test_postgres import fresh_database
 from hotline import conversations, retention, texts
 from hotline.bot_client import BotTurn, Reading
 from hotline.extensions import db
+from hotline.figures.cells import monday
 from hotline.models import (
     BotConfusion,
     Channel,
@@ -262,7 +263,7 @@ def test_confusions_are_counted_by_week_language_and_intent_pair(
         ("fr", "not_understood", "nlu_fallback", "ask_shelter"): 1,
         ("fr", "low_confidence", "ask_legal_aid", "ask_rights"): 1,
     }
-    assert weeks == {confusions.monday_of(date.today())}
+    assert weeks == {monday(date.today())}
 
 
 def test_the_unsure_threshold_lies_above_the_bots_fallback_threshold(

@@ -20,6 +20,7 @@ from test_postgres import fresh_database
 
 from hotline.bot_client import Reading
 from hotline.extensions import db
+from hotline.figures.cells import monday
 from hotline.models import AuditEntry, ReviewItem, Role
 from hotline.review import confusions, items
 
@@ -73,7 +74,7 @@ def test_the_page_is_for_supervisors_only(app: Flask) -> None:
     page = sue.client.get(PAGE).get_data(as_text=True)
     rows = re.findall(r'<tr class="confusion">(.*?)</tr>', page, re.S)
     cells = [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in rows]
-    week = confusions.monday_of(date.today()).isoformat()
+    week = monday(date.today()).isoformat()
     assert [week, "did not understand", "nlu_fallback", "ask_shelter", "3"] in cells
     assert [week, "unsure", "ask_legal_aid", "ask_rights", "1"] in cells
     assert "me llamo [name]" in page and "[number]" in page
