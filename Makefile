@@ -166,20 +166,20 @@ test-hotline: $(BOT_VENV)/.installed $(HOTLINE_VENV)/.installed catalogs $(MODEL
 	$(HOTLINE)/python -m pytest tests/hotline --confcutdir=tests/hotline -p no:asyncio
 
 bench: $(HOTLINE_VENV)/.installed catalogs
-	$(HOTLINE)/python -m hotline.bench
+	$(HOTLINE)/python -m tools.bench
 
 measure-console: $(HOTLINE_VENV)/.installed catalogs
-	$(HOTLINE)/python -m hotline.measure_console
+	$(HOTLINE)/python -m tools.measure_console
 
 measure-figures: $(HOTLINE_VENV)/.installed catalogs
-	$(HOTLINE)/python -m hotline.measure_figures
+	$(HOTLINE)/python -m tools.measure_figures
 
 measure-widget: $(HOTLINE_VENV)/.installed catalogs $(MODEL)
-	$(HOTLINE)/python -m hotline.measure_widget
+	$(HOTLINE)/python -m tools.measure_widget
 
 # Needs a PostgreSQL server (--server; default the tests' 127.0.0.1:5432).
 measure-purge: $(HOTLINE_VENV)/.installed
-	$(HOTLINE)/python -m hotline.measure_purge
+	$(HOTLINE)/python -m tools.measure_purge
 
 audio: $(HOTLINE_VENV)/.installed catalogs
 	$(HOTLINE)/python -m hotline.voice.audio render

@@ -54,3 +54,18 @@ def test_every_vendored_file_is_the_one_its_source_names(source: Path) -> None:
         served = source.parent / Path(name).name
         assert hashlib.sha256(served.read_bytes()).hexdigest() == digest, name
     assert (source.parent / "LICENSE.md").exists()
+
+
+@pytest.mark.parametrize("package", ["bot", "actions", "hotline"])
+def test_what_is_deployed_needs_nothing_from_the_tools(package: str) -> None:
+    """Benchmarks and measurements live in ``tools/``, which no image carries:
+    a deployed module that imported them would fail only in production."""
+    uses = re.compile(r"^\s*(from|import)\s+tools\b", re.MULTILINE)
+    offenders = [
+        str(module.relative_to(ROOT))
+        for module in (ROOT / package).rglob("*.py")
+        if uses.search(module.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+    measuring = [p.name for p in (ROOT / package).rglob("*.py") if "measure" in p.stem]
+    assert measuring == [], "measurements belong in tools/"

@@ -161,7 +161,7 @@ def _add_to(
 
 def add(cells: Iterable[RawCell], batch: int = 500) -> None:
     """Add already counted cells to the folded figures (sample data for
-    measurement, ``hotline.figures.sample``); the caller commits."""
+    measurement, ``tools.figures_sample``); the caller commits."""
     counts: list[dict[str, Any]] = []
     waits: list[dict[str, Any]] = []
     for cell in cells:

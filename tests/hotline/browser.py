@@ -17,7 +17,7 @@ from conftest import REQUIRE_SERVICES, make_app
 from fake_twilio import FakeTwilio
 from flask import Flask
 
-from hotline.measure_console import CHROMIUM, launch_chromium, serving
+from tools.live import CHROMIUM, launch_chromium, serving
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}

@@ -16,9 +16,10 @@ from conftest import AUTH_TOKEN, make_app
 from werkzeug.serving import make_server
 
 from bot.languages import SUPPORTED_LANGUAGES
-from hotline import bench, texts
-from hotline.bench import DIRECT, SMS, WEBCHAT, Cell, Comparison, Sample
+from hotline import texts
 from hotline.sms.segments import compose
+from tools import bench
+from tools.bench import DIRECT, SMS, WEBCHAT, Cell, Comparison, Sample
 
 
 def test_percentiles_interpolate_between_ranks() -> None:

@@ -14,9 +14,9 @@ from bot.catalogs import translate
 from hotline import handoff
 from hotline.console import canned
 from hotline.extensions import db
-from hotline.measure_console import hand_off, log_in, new_operator
 from hotline.models import Channel, Conversation, Message, MessageStatus
 from hotline.privacy import pseudonym
+from tools.live import hand_off, log_in, new_operator
 
 pytest_plugins = ["browser"]
 

@@ -29,9 +29,10 @@ from test_postgres import fresh_database
 from bot.catalogs import translate
 from bot.languages import SUPPORTED_LANGUAGES
 from hotline.extensions import db
-from hotline.figures import publish, sample, store
+from hotline.figures import publish, store
 from hotline.figures.cells import RawCell
 from hotline.models import AuditEntry, Role
+from tools import figures_sample as sample
 
 THRESHOLD = 5
 TODAY = datetime.now(UTC).date()

@@ -13,9 +13,10 @@ from playwright.sync_api import ConsoleMessage
 from test_console_figures import CHART_TABLES
 
 from hotline.extensions import db
-from hotline.figures import sample, store
-from hotline.measure_console import log_in, new_operator
+from hotline.figures import store
 from hotline.models import Role
+from tools import figures_sample as sample
+from tools.live import log_in, new_operator
 
 pytest_plugins = ["browser"]
 

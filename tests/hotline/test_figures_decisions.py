@@ -13,9 +13,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from hotline.extensions import db
-from hotline.figures import publish, sample, store, suppression
+from hotline.figures import publish, store, suppression
 from hotline.figures.cells import RawCell
 from hotline.figures.tables import FigureDecision
+from tools import figures_sample as sample
 
 TODAY = date.today()
 

@@ -25,10 +25,11 @@ from test_console import Person, at
 from hotline import forgetting, retention
 from hotline.bot_client import BotClient, BotTurn, Reading
 from hotline.extensions import db
-from hotline.figures import sample, store
+from hotline.figures import store
 from hotline.figures.cells import RawCell
 from hotline.figures.tables import FigureCell
 from hotline.models import Conversation, Message, utcnow
+from tools import figures_sample as sample
 
 DANGER = "me tienen encerrada y no puedo escapar"
 TODAY = date.today()

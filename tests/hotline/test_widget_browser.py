@@ -28,9 +28,9 @@ from test_webchat_bot import response_text
 from bot.catalogs import translate
 from bot.stack import Stack
 from hotline.extensions import db
-from hotline.measure_console import log_in, new_operator, serving
 from hotline.models import Channel, Conversation, Message
 from hotline.webchat.labels import widget_labels
+from tools.live import log_in, new_operator, serving
 
 pytest_plugins = ["browser"]
 

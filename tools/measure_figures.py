@@ -1,7 +1,7 @@
 """The supervisors' dashboard's load time with a year of figures (issue 15),
 measured on PostgreSQL in a throwaway database this module makes and drops:
 
-52 weeks of made-up folded figures (``hotline.figures.sample``, about 400
+52 weeks of made-up folded figures (``tools.figures_sample``, about 400
 conversations a week over channels, languages, topics and countries, as a
 busy line would leave after the purge), then one GET of ``/console/figures``
 for those 52 weeks (nothing cached) and ``--loads`` more, by a logged-in
@@ -10,7 +10,7 @@ the page rendered whole, no network. Then the same for the year's CSV
 download, and the parts of one load (reading the cells; the published views,
 whose suppression is most of the time).
 
-``python -m hotline.measure_figures [--database-url postgresql+psycopg://...]``
+``python -m tools.measure_figures [--database-url postgresql+psycopg://...]``
 (the URL of a database on a server where that user may create databases; the
 default is the tests' local one).
 """
@@ -39,10 +39,11 @@ from flask_migrate import upgrade
 from hotline import create_app
 from hotline.console import dashboard
 from hotline.extensions import db
-from hotline.figures import publish, sample, store, suppression
+from hotline.figures import publish, store, suppression
 from hotline.figures.decisions import StoredDecisions
-from hotline.measure_console import PASSWORD, new_operator, percentile
 from hotline.models import Role
+from tools import figures_sample as sample
+from tools.live import PASSWORD, new_operator, percentile
 
 DEFAULT_URL = os.environ.get(
     "ALIADA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -10,7 +10,7 @@ the real Rasa and action server, which this module starts itself:
     questions sent straight to ``POST /webchat/api/v1/messages``, in turn with
     the widget's, so the widget's own share shows.
 
-``python -m hotline.measure_widget`` (needs Chromium at /usr/bin/chromium, the
+``python -m tools.measure_widget`` (needs Chromium at /usr/bin/chromium, the
 ``browser`` extra and a trained model: ``make measure-widget``).
 """
 
@@ -29,7 +29,7 @@ from pathlib import Path
 import requests
 
 from bot.stack import ROOT, start_on_free_ports
-from hotline.measure_console import CHROMIUM, launch_chromium, measurement_app, serving
+from tools.live import CHROMIUM, launch_chromium, measurement_app, serving
 
 MODEL = ROOT / "models" / "aliada.tar.gz"
 SAMPLES = 20

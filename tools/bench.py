@@ -792,7 +792,7 @@ def print_report(report: Report) -> None:
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
-        prog="python -m hotline.bench", description=__doc__.split("\n\n")[0]
+        prog="python -m tools.bench", description=__doc__.split("\n\n")[0]
     )
     main.add_argument("--hotline", default="http://127.0.0.1:8000")
     main.add_argument("--rasa", default="http://127.0.0.1:5005")

@@ -10,7 +10,7 @@ queueing 50,000 SIDs for Twilio, the other steps. Twilio is not configured, so
 no request leaves (deleting at Twilio is one HTTP request per copy and takes
 as long as Twilio's API answers). Median of ``--runs`` runs.
 
-``python -m hotline.measure_purge`` (``make measure-purge``).
+``python -m tools.measure_purge`` (``make measure-purge``).
 """
 
 from __future__ import annotations

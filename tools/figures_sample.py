@@ -2,7 +2,7 @@
 folded cells, as if a busy line had run and purged that long.
 
     DATABASE_URL=postgresql+psycopg://... \\
-        .venv/hotline/bin/python -m hotline.figures.sample --weeks 52
+        .venv/hotline/bin/python -m tools.figures_sample --weeks 52
 
 adds ``--weeks`` weeks ending with the current one to the configured
 database's ``figure_cells`` and ``figure_waits`` (upgrade it first: ``flask
