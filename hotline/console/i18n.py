@@ -14,6 +14,7 @@ from flask import Flask, g, has_request_context, request
 
 from bot.catalogs import translate, translations_for
 from bot.languages import SUPPORTED_LANGUAGES
+from hotline.console.dashboard import topic_label
 from hotline.texts import Text
 
 CONTEXT = "console"
@@ -91,6 +92,14 @@ def reason(value: str | None) -> str:
     return say(text) if text else value or ""
 
 
+def topic(value: str | None) -> str:
+    """What a person asked about, in the words the dashboard uses for it."""
+    if not value:
+        return ""
+    named = topic_label(value)
+    return say(named) if isinstance(named, Text) else named
+
+
 def gettext(source: str) -> str:
     return translate(CONTEXT, source, console_language())
 
@@ -111,3 +120,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["console_language"] = console_language
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["reason"] = reason
+    app.jinja_env.filters["topic"] = topic

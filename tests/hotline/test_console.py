@@ -404,6 +404,20 @@ def test_queue_shows_urgent_first_then_my_languages_within_a_priority(
     assert "30 min" in body
 
 
+def test_a_hand_off_topic_is_named_in_words_not_as_the_bots_code(app: Flask) -> None:
+    """Operators read "rights at work" (or "derechos laborales"), not the bot's
+    slot value ``work_rights``, in the queue and on the conversation's page."""
+    conversation_id = waiting(app, "+15550001")
+    with app.app_context():
+        db.session.get(Conversation, conversation_id).handoff_topic = "work_rights"
+        db.session.commit()
+    ana = Person(app, "ana", languages="es").log_in()
+    for path in ("/console/", at(app, conversation_id)):
+        body = ana.client.get(path).get_data(as_text=True)
+        assert "work_rights" not in body
+        assert translate("console", "rights at work", "es") in body
+
+
 def test_language_nobody_on_shift_speaks_needs_an_interpreter(app: Flask) -> None:
     quechua = waiting(app, "+15550001", "qu")
     spanish = waiting(app, "+15550002", "es")
