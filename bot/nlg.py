@@ -144,4 +144,8 @@ class CatalogNLG(TemplatedNaturalLanguageGenerator):
         # A signal of its own (hand-off, country...) stays as the hotline reads it.
         if "custom" not in filled and (turn := turn_signal(utter_action, tracker)):
             filled["custom"] = {"turn": turn}
+        if (response.get("metadata") or {}).get("question"):
+            # The domain marks the texts that wait for an answer (the voice
+            # line asks nothing after them).
+            filled.setdefault("custom", {})["question"] = True
         return filled

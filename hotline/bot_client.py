@@ -87,6 +87,8 @@ class BotTurn:
     # How the person lets their report be used (share, confidential,
     # anonymous), when they chose in this turn.
     report_consent: str | None = None
+    # The texts that ask the person something and wait for the answer.
+    questions: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -117,6 +119,9 @@ def parse_turn(messages: list[dict[str, Any]]) -> BotTurn:
                 report.get("consent") in REPORT_CONSENTS
             ):
                 turn.report_consent = str(report["consent"])
+            if custom.get("question") is True and turn.texts:
+                # Rasa sends a response's custom after its text.
+                turn.questions.append(turn.texts[-1])
         if isinstance(text := message.get("text"), str) and text.strip():
             turn.texts.append(text)
             turn.buttons.append(

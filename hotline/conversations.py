@@ -94,10 +94,18 @@ class Outcome:
     fallback: bool = False
     # What the danger detector made of the message (bot.danger).
     verdict: Verdict = field(default_factory=lambda: Verdict(None))
+    # The bot's texts that ask the person something (BotTurn.questions).
+    questions: list[str] = field(default_factory=list)
 
     @property
     def danger(self) -> bool:
         return self.verdict.danger
+
+    @property
+    def ends_with_question(self) -> bool:
+        """The last thing said asks the person something: nothing should be
+        asked after it."""
+        return bool(self.texts) and self.texts[-1] in self.questions
 
     @property
     def language(self) -> str:
@@ -422,6 +430,7 @@ def handle(incoming: Incoming, conversation: Conversation | None = None) -> Outc
     if turn.report_consent:
         reports.set_consent(conversation, turn.report_consent)
     outcome.texts, outcome.buttons = turn.texts, turn.buttons
+    outcome.questions = turn.questions
     if turn.handoff:
         handoff.request_person(
             conversation,

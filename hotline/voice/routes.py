@@ -292,6 +292,8 @@ def _answer(outcome: Outcome, step: int) -> Response:
         said = voicing.answers([t for t in outcome.texts if t != away], language)
         return _to_people(outcome.conversation, language, step, said)
     said = voicing.answers(outcome.texts, language)
+    if outcome.ends_with_question:  # which country, yes or no: answer that
+        return _ask(language, step, said, [])
     return _ask(language, step, said, voicing.prompt(prompts.ASK_AGAIN, language))
 
 

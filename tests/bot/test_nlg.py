@@ -235,7 +235,7 @@ async def test_later_answers_of_a_turn_say_nothing_more(
 ) -> None:
     tracker = tracker_with_reading(domain, "hola", answered=True)
     rendered = await nlg.generate(GREETING, tracker, "collector")
-    assert "custom" not in rendered
+    assert "turn" not in rendered.get("custom", {})
 
 
 async def test_an_answer_that_did_not_understand_says_so_even_later_in_the_turn(
@@ -305,3 +305,23 @@ async def test_what_the_person_wrote_in_beats_their_numbers_country(
     tracker = tracker_for(domain, metadata={"country_hint": "MX"}, guess="pt")
     rendered = await nlg.generate(GREETING, tracker, "collector")
     assert rendered["text"] == translate(GREETING, english(domain, GREETING), "pt")
+
+
+@pytest.mark.parametrize(
+    ("response", "asks"),
+    [
+        ("utter_ask_country", True),
+        ("utter_ask_sa_debt", True),
+        ("utter_offer_person", True),
+        ("utter_shelter_info", False),
+        ("utter_return_home_info", False),  # a question to think about, no answer
+    ],
+)
+async def test_an_answer_that_waits_for_the_person_says_so(
+    nlg: CatalogNLG, domain: Any, response: str, asks: bool
+) -> None:
+    """The voice line added "Anything else?" after the bot's own question
+    (make run, 2026-12-06); the domain's marked questions tell it not to."""
+    tracker = tracker_with_reading(domain, "hola", answered=True)
+    rendered = await nlg.generate(response, tracker, "collector", countries="Perú")
+    assert rendered.get("custom", {}).get("question", False) is asks

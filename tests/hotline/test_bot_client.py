@@ -77,3 +77,21 @@ def test_a_turn_says_what_the_bot_read_and_whether_it_understood() -> None:
 
 def test_a_turn_without_a_reading_has_none() -> None:
     assert parse_turn([{"text": "hola"}]).reading is None
+
+
+def test_the_texts_that_ask_something_are_known_by_what_rasa_sends_after_them() -> None:
+    """Rasa sends a response's custom after its text (and a text of two
+    paragraphs as two messages): the question is the text just before."""
+    turn = parse_turn(
+        [
+            {"text": "Si te detienen, pide que avisen a tu consulado."},
+            {"text": "¿De qué país eres?"},
+            {"custom": {"question": True}},
+            {"text": "Escribe: persona."},
+        ]
+    )
+    assert turn.questions == ["¿De qué país eres?"]
+    assert (
+        parse_turn([{"text": "¿Hola?"}, {"custom": {"question": "yes"}}]).questions
+        == []
+    )

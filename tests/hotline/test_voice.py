@@ -366,6 +366,21 @@ def test_a_caller_asks_for_a_safe_place_in_their_language(bot_line, code, questi
     assert query(action_path(root)) == {"lang": code, "step": "2", "miss": "0"}
 
 
+def test_a_question_of_the_bots_is_the_last_thing_a_caller_hears(bot_line):
+    """The country question was followed by "Anything else? Say it in a few
+    words..." (make run, 2026-12-06): two questions at once, and the caller
+    answered the wrong one. The bot's own question is left to be answered."""
+    sid = new_sid()
+    welcome = choose(bot_line, sid, menu_digit("es"))
+    root = turn(
+        bot_line, action_path(welcome), sid, SpeechResult="necesito mi consulado"
+    )
+    heard = say_texts(root)
+    assert heard[-1] == spoken(bot_says("utter_ask_nationality", "es"))
+    assert spoken_prompt(prompts.ASK_AGAIN, "es") not in heard
+    assert query(action_path(root))["step"] == "2"
+
+
 def test_an_emergency_waits_in_the_urgent_queue_of_the_language(tmp_path, bot_stack):
     app = make_app(tmp_path, RASA_URL=bot_stack.config.rasa_url, ON_CALL_NUMBER="")
     line = Twilio(app.test_client())
