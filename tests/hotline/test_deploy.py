@@ -112,7 +112,8 @@ def test_the_hotline_migrates_once_before_it_serves_and_one_process_purges() -> 
         waits_for = SERVICES[name]["depends_on"]["migrate"]
         assert waits_for == {"condition": "service_completed_successfully"}
     assert SERVICES["purge"]["command"] == ["python", "-m", "hotline.purge_schedule"]
-    assert [name for name in SERVICES if "purge" in str(SERVICES[name])] == ["purge"]
+    purging = [n for n, s in SERVICES.items() if "purge" in str(s.get("command"))]
+    assert purging == ["purge"]
 
 
 def test_the_hotline_reaches_rasa_through_nginx_and_trusts_it_alone() -> None:
@@ -136,7 +137,7 @@ def test_compose_will_not_start_without_the_secrets_it_interpolates() -> None:
 
 
 @pytest.mark.skipif(
-    not NGINX_TEMPLATE.exists(), reason="deploy/nginx/ is the nginx helper's"
+    not NGINX_TEMPLATE.exists(), reason="no nginx template in this checkout"
 )
 def test_nginx_is_given_every_variable_its_template_reads() -> None:
     template = set(INTERPOLATED.findall(NGINX_TEMPLATE.read_text()))
@@ -271,10 +272,11 @@ def cmd(image: str) -> list[str]:
     return json.loads(dict(DOCKER[image].runtime.instructions)["CMD"])
 
 
-def spawned(stack: Stack, start: str) -> dict[str, list[str]]:
+def spawned(stack: Stack) -> dict[str, list[str]]:
+    """The commands ``stack.start()`` would run, by server, none started."""
     commands: dict[str, list[str]] = {}
     stack._spawn = lambda name, command: commands.__setitem__(name, command)  # type: ignore[method-assign]
-    getattr(stack, start)()
+    stack.start()
     return commands
 
 
@@ -282,12 +284,14 @@ def options(command: list[str]) -> set[str]:
     return {word for word in command if word.startswith("--")}
 
 
-def test_the_images_start_rasa_and_gunicorn_as_make_run_does() -> None:
-    stack = Stack(StackConfig(rasa_jwt_secret="x" * 32, hotline_bin=Path("bin")))
-    [rasa] = spawned(stack, "start_rasa").values()
+def test_the_images_start_the_servers_as_make_run_does() -> None:
+    stack = Stack(StackConfig(rasa_jwt_secret="x" * 32))
+    started = spawned(stack)
     assert cmd("bot")[:3] == ["python", "-m", "bot.rasa_server"]
-    assert options(cmd("bot")) == options(rasa)
+    assert options(cmd("bot")) == options(started["rasa"])
     assert "bot/endpoints.production.yml" in cmd("bot")
+    assert cmd("actions")[:3] == ["rasa", "run", "actions"]
+    assert options(cmd("actions")) == options(started["actions"])
 
     gunicorn = stack.hotline_command(Path("bin"))
     served = shlex.split(cmd("hotline")[-1].split("exec ", 1)[1])
@@ -394,8 +398,9 @@ def set_in_deploy() -> set[str]:
         )
     names |= set(INTERPOLATED.findall((DEPLOY / "compose.yaml").read_text()))
     for dockerfile in DOCKER.values():
-        for declared in dict(dockerfile.runtime.instructions).get("ENV", "").split():
-            names.add(declared.split("=")[0])
+        for keyword, rest in dockerfile.runtime.instructions:
+            if keyword == "ENV":
+                names |= {declared.split("=")[0] for declared in rest.split()}
     values = yaml.safe_load((CHART / "values.yaml").read_text())
     names |= set(values["env"]) | {"WEB_CONCURRENCY"}
     rasa = yaml.safe_load((HELM / "rasa-values.yaml").read_text())
@@ -578,3 +583,44 @@ def test_the_probe_says_ready_only_to_rasa_with_its_model_and_our_secret(
     assert not probe.model_loaded()
     monkeypatch.setattr(probe, "STATUS_URL", "http://127.0.0.1:9/status")
     assert not probe.model_loaded()
+
+
+def test_the_network_policies_select_the_releases_the_readme_installs() -> None:
+    """Only the hotline reaches Rasa, only Rasa the actions: the selectors
+    are the labels the charts give the pods of README's releases."""
+    readme = (ROOT / "README.md").read_text()
+    releases = dict(re.findall(r"helm install (\S+) (\S+)", readme))
+    assert releases == {
+        "aliada-actions": "rasa/rasa-action-server",
+        "aliada-rasa": "rasa/rasa",
+        "aliada-hotline": "deploy/helm/hotline",
+    }
+    hotline = {
+        "app.kubernetes.io/name": "aliada-hotline",
+        "app.kubernetes.io/instance": "aliada-hotline",
+        "app.kubernetes.io/component": "hotline",
+    }
+    rasa = {
+        "app.kubernetes.io/name": "rasa",
+        "app.kubernetes.io/instance": "aliada-rasa",
+    }
+    actions = {
+        "app.kubernetes.io/name": "rasa-action-server",
+        "app.kubernetes.io/instance": "aliada-actions",
+    }
+    policies = yaml.safe_load_all((HELM / "network-policies.yaml").read_text())
+    allowed = {
+        (
+            tuple(sorted(policy["spec"]["podSelector"]["matchLabels"].items())),
+            tuple(sorted(rule["from"][0]["podSelector"]["matchLabels"].items())),
+            rule["ports"][0]["port"],
+        )
+        for policy in policies
+        for rule in policy["spec"]["ingress"]
+    }
+    assert allowed == {
+        (tuple(sorted(rasa.items())), tuple(sorted(hotline.items())), 5005),
+        (tuple(sorted(actions.items())), tuple(sorted(rasa.items())), 5055),
+    }
+    deployment = (CHART / "templates" / "deployment.yaml").read_text()
+    assert "app.kubernetes.io/component: hotline" in deployment
