@@ -366,6 +366,7 @@ def read_in_code() -> set[str]:
                 called = ast.unparse(node.func)
                 if called in {
                     "os.environ.get",
+                    "os.environ.setdefault",
                     "os.getenv",
                     "environ.get",
                     "env.setdefault",
