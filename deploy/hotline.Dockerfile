@@ -76,5 +76,7 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 # As bot/stack.py starts it (hotline_command): threads, a worker timeout above
 # the longest wait a request may have. WEB_CONCURRENCY workers (gunicorn reads
 # it). The metrics folder is emptied first: files of workers of an earlier
-# start would be added to this one's figures.
-CMD ["sh", "-c", "mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && find \"$PROMETHEUS_MULTIPROC_DIR\" -mindepth 1 -delete && exec gunicorn --bind 0.0.0.0:8000 --threads 8 --timeout 30 --graceful-timeout 5 hotline.wsgi:app"]
+# start would be added to this one's figures. No control socket: nobody
+# manages workers at run time, and it would be made under $HOME, which a
+# read-only root (the Helm chart's) does not allow.
+CMD ["sh", "-c", "mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && find \"$PROMETHEUS_MULTIPROC_DIR\" -mindepth 1 -delete && exec gunicorn --bind 0.0.0.0:8000 --threads 8 --timeout 30 --graceful-timeout 5 --no-control-socket hotline.wsgi:app"]

@@ -295,8 +295,11 @@ def test_the_images_start_the_servers_as_make_run_does() -> None:
 
     gunicorn = stack.hotline_command(Path("bin"))
     served = shlex.split(cmd("hotline")[-1].split("exec ", 1)[1])
-    # The image's workers come from WEB_CONCURRENCY, its address from the container.
-    assert options(served) == options(gunicorn) - {"--workers"}
+    # The image's workers come from WEB_CONCURRENCY, its address from the
+    # container; it opens no control socket (its root is read-only in Helm's).
+    assert options(served) - {"--no-control-socket"} == options(gunicorn) - {
+        "--workers"
+    }
     for flag in ("--threads", "--timeout", "--graceful-timeout"):
         assert served[served.index(flag) + 1] == gunicorn[gunicorn.index(flag) + 1]
     assert served[-1] == gunicorn[-1] == "hotline.wsgi:app"
