@@ -44,8 +44,6 @@ PURGE = ["flask", "--app", "hotline", "purge"]
 MIGRATE = ["flask", "--app", "hotline", "upgrade-db"]
 ENV_NAME = re.compile(r"\b[A-Z][A-Z0-9_]{3,}\b")
 INTERPOLATED = re.compile(r"\$\{([A-Z][A-Z0-9_]*)")
-# Settings of the official images compose fixes for them: not the line's.
-THIRD_PARTY_IMAGE_SETTINGS = {"POSTGRES_USER", "POSTGRES_DB"}
 # Not settings: every process has them.
 STANDARD = {"PATH", "HOME"}
 
@@ -129,7 +127,8 @@ def test_the_hotline_reaches_rasa_through_nginx_and_trusts_it_alone() -> None:
 def test_compose_will_not_start_without_the_secrets_it_interpolates() -> None:
     text = (DEPLOY / "compose.yaml").read_text()
     required = set(re.findall(r"\$\{([A-Z_]+):\?", text))
-    assert required == {"RASA_JWT_SECRET", "POSTGRES_PASSWORD", "RASA_DB_PASSWORD"}
+    passwords = {"POSTGRES_PASSWORD", "HOTLINE_DB_PASSWORD", "RASA_DB_PASSWORD"}
+    assert required == {"RASA_JWT_SECRET", *passwords}
     # The rest the hotline refuses to start without (hotline.config.check).
     assigned = env_example_assignments()
     for name in [*config.REQUIRED_SECRETS, "HOTLINE_NUMBER", *required]:
@@ -396,10 +395,7 @@ def read_by_make() -> set[str]:
 def set_in_deploy() -> set[str]:
     names: set[str] = set()
     for service in SERVICES.values():
-        environment = service.get("environment", {})
-        names |= set(environment) - (
-            THIRD_PARTY_IMAGE_SETTINGS if "build" not in service else set()
-        )
+        names |= set(service.get("environment", {}))
     names |= set(INTERPOLATED.findall((DEPLOY / "compose.yaml").read_text()))
     for dockerfile in DOCKER.values():
         for keyword, rest in dockerfile.runtime.instructions:
