@@ -393,6 +393,8 @@ def read_by_make() -> set[str]:
 
 
 def set_in_deploy() -> set[str]:
+    """Variables deploy/ gives the servers: compose's, the images' ENV, the
+    charts' values, nginx's template and Rasa's endpoints."""
     names: set[str] = set()
     for service in SERVICES.values():
         names |= set(service.get("environment", {}))
@@ -463,6 +465,8 @@ PASSED_WHOLE = {
 
 
 def unknown_keys(ours: Any, theirs: Any, path: str = "") -> list[str]:
+    """Paths of ``ours`` the chart's defaults ``theirs`` do not have, down to
+    where the chart takes any value (an empty map, a list, a whole probe)."""
     if not isinstance(ours, dict) or not isinstance(theirs, dict) or not theirs:
         return []
     unknown = []
