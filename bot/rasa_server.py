@@ -20,6 +20,14 @@ import sys
 
 # Rasa's own default is every interface (0.0.0.0).
 DEFAULT_INTERFACE = "127.0.0.1"
+# How long a replica's hold on a conversation (its ticket in the Redis lock
+# store, bot/endpoints.production.yml) lasts unless it lets go. Rasa's default,
+# 60 s, is how long a replica that died mid-message keeps the conversation
+# locked: the message retried on another replica would wait past the hotline's
+# BOT_TIMEOUT_SECONDS (8) and every later message of that person too. 5 s is
+# far above a turn (~0.1 s; ~1.5 s at p95 under full load) and leaves the
+# retry 3 s of the 8. TICKET_LOCK_LIFETIME in the environment wins.
+TICKET_LOCK_LIFETIME_SECONDS = "5"
 
 
 class Refused(SystemExit):
@@ -44,6 +52,8 @@ def main() -> None:
     from rasa.__main__ import create_argument_parser
     from rasa.__main__ import main as rasa_main
 
+    # Read by rasa.core.lock_store when it is imported: set before that.
+    os.environ.setdefault("TICKET_LOCK_LIFETIME", TICKET_LOCK_LIFETIME_SECONDS)
     argv = arguments(sys.argv[1:], os.environ.get("RASA_JWT_SECRET", ""))
     if create_argument_parser().parse_args(argv).auth_token:
         raise Refused(
