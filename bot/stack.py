@@ -192,7 +192,7 @@ class Stack:
         """Poll every health route until it answers, or fail with a clear error."""
         deadline = time.monotonic() + timeout
         for url in self.health_urls():
-            while not _answers(url):
+            while not answers(url):
                 if any(p.poll() is not None for p in self.processes):
                     raise RuntimeError(f"a server exited before {url} answered")
                 if time.monotonic() > deadline:
@@ -217,7 +217,7 @@ class Stack:
             self.stop_one(name)
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200
