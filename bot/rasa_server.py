@@ -24,10 +24,13 @@ DEFAULT_INTERFACE = "127.0.0.1"
 # store, bot/endpoints.production.yml) lasts unless it lets go. Rasa's default,
 # 60 s, is how long a replica that died mid-message keeps the conversation
 # locked: the message retried on another replica would wait past the hotline's
-# BOT_TIMEOUT_SECONDS (8) and every later message of that person too. 5 s is
-# far above a turn (~0.1 s; ~1.5 s at p95 under full load) and leaves the
-# retry 3 s of the 8. TICKET_LOCK_LIFETIME in the environment wins.
-TICKET_LOCK_LIFETIME_SECONDS = "5"
+# BOT_TIMEOUT_SECONDS (8), and so would the person's next messages. The retry
+# is answered about this long after the first try began, plus up to 1 s (Rasa
+# looks at the lock once a second) plus its own turn: 4 + 1 + ~2 (a turn on
+# a saturated replica) fits in 8, 5 did not (tests/hotline/test_replicas.py).
+# A live turn holds its ticket from start to answer: ~0.1 s, up to ~2.5 s on a
+# saturated machine, under 4. TICKET_LOCK_LIFETIME in the environment wins.
+TICKET_LOCK_LIFETIME_SECONDS = "4"
 
 
 class Refused(SystemExit):
@@ -49,11 +52,11 @@ def arguments(options: list[str], secret: str) -> list[str]:
 
 
 def main() -> None:
+    # Read once, when rasa.core.lock_store is imported: set before any import.
+    os.environ.setdefault("TICKET_LOCK_LIFETIME", TICKET_LOCK_LIFETIME_SECONDS)
     from rasa.__main__ import create_argument_parser
     from rasa.__main__ import main as rasa_main
 
-    # Read by rasa.core.lock_store when it is imported: set before that.
-    os.environ.setdefault("TICKET_LOCK_LIFETIME", TICKET_LOCK_LIFETIME_SECONDS)
     argv = arguments(sys.argv[1:], os.environ.get("RASA_JWT_SECRET", ""))
     if create_argument_parser().parse_args(argv).auth_token:
         raise Refused(

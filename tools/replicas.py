@@ -23,6 +23,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import psycopg
@@ -32,7 +33,12 @@ from bot.stack import HOTLINE_BIN, ROOT, Stack, StackConfig, answers, free_port
 
 NGINX = Path(os.environ.get("ALIADA_NGINX", "/usr/sbin/nginx"))
 TEMPLATE = ROOT / "deploy" / "nginx" / "aliada.conf.template"
-TEMPLATE_VARIABLES = ("HOTLINE_SERVERS", "RASA_SERVERS", "LISTEN_PORT", "RASA_LISTEN_PORT")
+TEMPLATE_VARIABLES = (
+    "HOTLINE_SERVERS",
+    "RASA_SERVERS",
+    "LISTEN_PORT",
+    "RASA_LISTEN_PORT",
+)
 POSTGRES_URL = os.environ.get(
     "ALIADA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -250,7 +256,7 @@ class Replicas:
             hotline.serve_hotline(HOTLINE_BIN)
         self.start_nginx()
 
-    def _log(self, name: str):  # noqa: ANN202 (an open binary file)
+    def _log(self, name: str) -> BinaryIO:
         return (self.folder / f"{name}.log").open("ab")
 
     def _bot_config(self, rasa_port: int = 0) -> StackConfig:
@@ -371,25 +377,36 @@ class Replicas:
             for child in _children(stack.named["hotline"].pid)
         ]
 
-    def upstream_counts(self, listener: int) -> Counter[str]:
-        """Requests nginx passed to each upstream address on one listener's
-        port, a retried request counting for every replica it tried."""
+    def passed(self) -> list[Passed]:
+        """Every request nginx has logged so far."""
+        return [
+            passed
+            for line in self.access_log.read_text().splitlines()
+            if (passed := Passed.parse(line)) is not None
+        ]
+
+    def upstream_counts(
+        self, listener: int, path: str, answered: bool = False
+    ) -> Counter[str]:
+        """Requests for ``path`` that nginx passed to each upstream address on
+        one listener's port (a retried request counts for each it tried);
+        ``answered``: only those each upstream answered with a 200."""
         counts: Counter[str] = Counter()
-        for line in self.access_log.read_text().splitlines():
-            fields = line.split(" ")
-            if len(fields) > 1 and fields[1] == str(listener):
-                tried = re.search(r"upstream=(.*?) status=", line)
-                for address in (tried.group(1) if tried else "").split(", "):
-                    counts[address.strip()] += 1
+        for passed in self.passed():
+            if passed.port == listener and passed.path == path:
+                for address, status in zip(
+                    passed.upstreams, passed.statuses, strict=False
+                ):
+                    if not answered or status == "200":
+                        counts[address] += 1
         return counts
 
     def retried_requests(self) -> int:
-        """Rasa requests nginx sent to a second replica."""
+        """Messages nginx sent to a second Rasa replica."""
         return sum(
             1
-            for line in self.access_log.read_text().splitlines()
-            if f" {self.ports.nginx_rasa} " in f" {line} "
-            and re.search(r"upstream=[^ ]+, ", line)
+            for passed in self.passed()
+            if passed.port == self.ports.nginx_rasa and len(passed.upstreams) > 1
         )
 
     # --- stopping -----------------------------------------------------------
@@ -404,6 +421,26 @@ class Replicas:
         if self.services is not None:
             self.services.drop()
             self.services = None
+
+
+@dataclass(frozen=True)
+class Passed:
+    """One line of nginx's access log (format ``aliada_upstreams``)."""
+
+    port: int
+    path: str
+    upstreams: list[str]
+    statuses: list[str]
+
+    @classmethod
+    def parse(cls, line: str) -> Passed | None:
+        found = re.match(
+            r"\S+ (\d+) \S+ (\S+) .*upstream=(.*) status=(.*) seconds=", line
+        )
+        if found is None:
+            return None
+        port, path, upstreams, statuses = found.groups()
+        return cls(int(port), path, upstreams.split(", "), statuses.split(", "))
 
 
 def _children(pid: int) -> list[int]:
