@@ -219,13 +219,18 @@ class Replicas:
     # --- starting -----------------------------------------------------------
 
     def __enter__(self) -> Replicas:
+        self.bring_up()
+        return self
+
+    def bring_up(self) -> None:
+        """Start everything and return once every server answers; stopped
+        again (databases dropped) if anything fails."""
         try:
             self.start()
             self.wait_ready()
         except BaseException:
             self.stop()
             raise
-        return self
 
     def __exit__(self, *_: object) -> None:
         self.stop()

@@ -104,13 +104,15 @@ def line(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replicas]:
         folder, model=MODEL, rasa_replicas=2, hotlines=2, hotline_env=ROOMY_LIMITS
     )
     try:
-        replicas.__enter__()
+        replicas.bring_up()
     except ServiceMissing as missing:
         if REQUIRE_SERVICES:
             raise
         pytest.skip(str(missing))
-    yield replicas
-    replicas.__exit__()
+    try:
+        yield replicas
+    finally:
+        replicas.stop()
 
 
 @pytest.fixture(scope="module")
