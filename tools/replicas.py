@@ -308,29 +308,55 @@ class Replicas:
         self.rasa_started[replica] = time.monotonic()
         self.rasa[replica].start_rasa()
 
-    def start_nginx(self) -> None:
-        prefix = self.folder / "nginx"
-        (prefix / "temp").mkdir(parents=True, exist_ok=True)
-        site = prefix / "aliada.conf"
+    @property
+    def nginx_prefix(self) -> Path:
+        return self.folder / "nginx"
+
+    def write_nginx_site(self, replicas: list[int]) -> Path:
+        """The template rendered with these Rasa replicas behind nginx."""
+        site = self.nginx_prefix / "aliada.conf"
         site.write_text(
             render(
                 TEMPLATE.read_text(),
                 {
                     "HOTLINE_SERVERS": server_lines(self.ports.hotlines),
-                    "RASA_SERVERS": server_lines(self.ports.rasa),
+                    "RASA_SERVERS": server_lines(
+                        [self.ports.rasa[r] for r in replicas]
+                    ),
                     "LISTEN_PORT": f"{HOST}:{self.ports.nginx_public}",
                     "RASA_LISTEN_PORT": f"{HOST}:{self.ports.nginx_rasa}",
                 },
             )
         )
-        main = prefix / "nginx.conf"
-        main.write_text(nginx_main_config(prefix, site))
+        return site
+
+    def start_nginx(self) -> None:
+        (self.nginx_prefix / "temp").mkdir(parents=True, exist_ok=True)
+        site = self.write_nginx_site(list(range(len(self.ports.rasa))))
+        main = self.nginx_prefix / "nginx.conf"
+        main.write_text(nginx_main_config(self.nginx_prefix, site))
         self.nginx = subprocess.Popen(
-            [str(NGINX), "-p", str(prefix), "-c", str(main), "-e", "stderr",
-             "-g", "daemon off;"],
+            [str(NGINX), "-p", str(self.nginx_prefix), "-c", str(main),
+             "-e", "stderr", "-g", "daemon off;"],
             stdout=self.access_log.open("ab"),
             stderr=self._log("nginx-errors"),
         )  # fmt: skip
+
+    def route_rasa_to(self, replicas: list[int], timeout: float = 30.0) -> None:
+        """Send Rasa's traffic to these replicas only (the others keep running,
+        idle): nginx reloads its configuration and returns once its old
+        worker, with the old list, is gone."""
+        assert self.nginx is not None
+        old_workers = set(_children(self.nginx.pid))
+        self.write_nginx_site(replicas)
+        self.nginx.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + timeout
+        while old_workers & set(_children(self.nginx.pid)) or not _children(
+            self.nginx.pid
+        ):
+            if time.monotonic() > deadline:
+                raise TimeoutError("nginx kept its old workers")
+            time.sleep(0.05)
 
     @property
     def access_log(self) -> Path:
@@ -453,6 +479,17 @@ def _children(pid: int) -> list[int]:
     for task in Path(f"/proc/{pid}/task").glob("*"):
         found += [int(c) for c in (task / "children").read_text().split()]
     return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time these processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        # After the command's closing parenthesis: fields 14 and 15 of stat.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def rss_megabytes(pid: int) -> float:

@@ -11,12 +11,14 @@ Rasa loading its model.
 from __future__ import annotations
 
 import random
+import subprocess
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 import requests
@@ -32,9 +34,13 @@ from hotline.simulate import message_bodies, sms_params
 from tools.bench import all_scripts, is_fallback, random_phone_number
 from tools.replicas import (
     CONVERSATION_KEY_SECRET,
+    NGINX,
+    TEMPLATE,
     TWILIO_AUTH_TOKEN,
     Replicas,
     ServiceMissing,
+    nginx_main_config,
+    render,
 )
 
 PEOPLE = 50
@@ -95,6 +101,44 @@ def all_converse(
     with ThreadPoolExecutor(max_workers=len(crowd)) as pool:
         # list(): a person's failure is raised here.
         list(pool.map(lambda p: p.converse(line.url, start_within, pause), crowd))
+
+
+CONTRACT = {
+    "HOTLINE_SERVERS": "    server 127.0.0.1:8001;\n    server 127.0.0.1:8002;",
+    "RASA_SERVERS": "    server 127.0.0.1:5005;\n    server 127.0.0.1:5006;",
+    "LISTEN_PORT": "127.0.0.1:8080",
+    "RASA_LISTEN_PORT": "127.0.0.1:5080",
+}
+
+
+def test_the_template_renders_into_a_configuration_nginx_accepts(
+    tmp_path: Path,
+) -> None:
+    """With the variables compose.yaml and Helm give it, as the nginx image
+    renders it (envsubst): nginx -t passes."""
+    if not NGINX.exists():
+        if REQUIRE_SERVICES:
+            pytest.fail(f"nginx is not installed at {NGINX}")
+        pytest.skip(f"nginx is not installed at {NGINX}")
+    site = tmp_path / "aliada.conf"
+    site.write_text(render(TEMPLATE.read_text(), CONTRACT))
+    (tmp_path / "temp").mkdir()
+    main = tmp_path / "nginx.conf"
+    main.write_text(nginx_main_config(tmp_path, site))
+    checked = subprocess.run(
+        [str(NGINX), "-t", "-p", str(tmp_path), "-c", str(main), "-e", "stderr"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_a_variable_left_out_is_an_error_not_an_empty_line() -> None:
+    """nginx would start with no Rasa behind it and answer 502 to everyone."""
+    without = {k: v for k, v in CONTRACT.items() if k != "RASA_SERVERS"}
+    with pytest.raises(KeyError, match="RASA_SERVERS"):
+        render(TEMPLATE.read_text(), without)
 
 
 @pytest.fixture(scope="module")
