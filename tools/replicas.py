@@ -105,6 +105,7 @@ class Services:
 
     @classmethod
     def create(cls) -> Services:
+        redis_db = _free_redis_database()  # first: nothing to drop if it fails
         admin_url = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
         try:
             admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
@@ -121,7 +122,7 @@ class Services:
             hotline_url=f"{base}/{names[1]}".replace(
                 "postgresql://", "postgresql+psycopg://"
             ),
-            redis_db=_free_redis_database(),
+            redis_db=redis_db,
             limits_prefix=f"replicas{run}",
             names=names,
         )

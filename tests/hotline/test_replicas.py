@@ -4,8 +4,8 @@ get one answer per message, in order, nothing lost or twice; a replica killed
 mid-run costs nobody an answer, and once restarted it answers again.
 
 Skipped without PostgreSQL, Redis, nginx or the trained model, unless
-ALIADA_REQUIRE_SERVICES=1 (then it fails). About three minutes, most of it
-Rasa loading its model.
+ALIADA_REQUIRE_SERVICES=1 (then it fails). Three to six minutes on 2 cores,
+most of it Rasa loading its model and the people writing.
 """
 
 from __future__ import annotations
