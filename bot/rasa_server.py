@@ -20,6 +20,17 @@ import sys
 
 # Rasa's own default is every interface (0.0.0.0).
 DEFAULT_INTERFACE = "127.0.0.1"
+# How long a replica's hold on a conversation (its ticket in the Redis lock
+# store, bot/endpoints.production.yml) lasts unless it lets go. Rasa's default,
+# 60 s, is how long a replica that died mid-message keeps the conversation
+# locked: the message retried on another replica would wait past the hotline's
+# BOT_TIMEOUT_SECONDS (8), and so would the person's next messages. The retry
+# is answered about this long after the first try began, plus up to 1 s (Rasa
+# looks at the lock once a second) plus its own turn: 4 + 1 + ~2 (a turn on
+# a saturated replica) fits in 8, 5 did not (tests/hotline/test_replicas.py).
+# A live turn holds its ticket from start to answer: ~0.1 s, up to ~2.5 s on a
+# saturated machine, under 4. TICKET_LOCK_LIFETIME in the environment wins.
+TICKET_LOCK_LIFETIME_SECONDS = "4"
 
 
 class Refused(SystemExit):
@@ -41,6 +52,8 @@ def arguments(options: list[str], secret: str) -> list[str]:
 
 
 def main() -> None:
+    # Read once, when rasa.core.lock_store is imported: set before any import.
+    os.environ.setdefault("TICKET_LOCK_LIFETIME", TICKET_LOCK_LIFETIME_SECONDS)
     from rasa.__main__ import create_argument_parser
     from rasa.__main__ import main as rasa_main
 

@@ -103,15 +103,18 @@ class Stack:
 
     def start(self) -> None:
         (ROOT / ".rasa").mkdir(exist_ok=True)
+        self.start_actions()
+        self.start_rasa()
+        if self.config.hotline_bin:
+            self.start_hotline(self.config.hotline_bin)
+
+    def start_actions(self) -> None:
         rasa = str(self.config.bot_bin / "rasa")
         self._spawn(
             "actions",
             [rasa, "run", "actions", "--actions", "actions",
              "--port", str(self.config.actions_port)],
         )  # fmt: skip
-        self.start_rasa()
-        if self.config.hotline_bin:
-            self.start_hotline(self.config.hotline_bin)
 
     def start_rasa(self) -> None:
         """Rasa with its HTTP API locked by the JWT secret (bot.rasa_server)."""
@@ -127,13 +130,21 @@ class Stack:
     def start_hotline(self, hotline_bin: Path) -> None:
         """Migrate the hotline's database, then serve it with gunicorn, and
         run the retention purge daily."""
+        self.migrate_hotline(hotline_bin)
+        self.serve_hotline(hotline_bin)
+        self.start_purge_schedule(hotline_bin)
+
+    def migrate_hotline(self, hotline_bin: Path) -> None:
+        """The hotline's database up to date, before any instance serves it
+        (instances sharing one database migrate it once)."""
         subprocess.run(
             [str(hotline_bin / "flask"), "--app", "hotline", "upgrade-db"],
             cwd=ROOT, env=self.environment(), check=True,
             stdout=self.log, stderr=subprocess.STDOUT if self.log else None,
         )  # fmt: skip
+
+    def serve_hotline(self, hotline_bin: Path) -> None:
         self._spawn("hotline", self.hotline_command(hotline_bin))
-        self.start_purge_schedule(hotline_bin)
 
     def start_purge_schedule(self, hotline_bin: Path) -> None:
         """The retention purge at once and then daily, in a process of its own
@@ -168,16 +179,20 @@ class Stack:
         ]  # fmt: skip
 
     def health_urls(self) -> list[str]:
-        urls = [f"{self.config.actions_url}/health", f"{self.config.rasa_url}/"]
-        if "hotline" in self.named:
-            urls.append(f"{self.config.hotline_url}/readyz")
-        return urls
+        """The health route of each server this stack started (it may start
+        some only: several Rasa replicas share one action server)."""
+        routes = {
+            "actions": f"{self.config.actions_url}/health",
+            "rasa": f"{self.config.rasa_url}/",
+            "hotline": f"{self.config.hotline_url}/readyz",
+        }
+        return [url for name, url in routes.items() if name in self.named]
 
     def wait_ready(self, timeout: float = 240.0) -> None:
         """Poll every health route until it answers, or fail with a clear error."""
         deadline = time.monotonic() + timeout
         for url in self.health_urls():
-            while not _answers(url):
+            while not answers(url):
                 if any(p.poll() is not None for p in self.processes):
                     raise RuntimeError(f"a server exited before {url} answered")
                 if time.monotonic() > deadline:
@@ -202,7 +217,7 @@ class Stack:
             self.stop_one(name)
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200

@@ -10,6 +10,16 @@ Rasa's HTTP API (model, trackers, status) is locked by a JWT secret shared with
 Rasa (``bot.rasa_server``): calls to it carry a short-lived token in the
 ``Authorization`` header, never in the URL, where access logs would keep it.
 The REST channel itself takes no token: Rasa does not check one there.
+
+A message whose Rasa went away under it (the connection refused or reset, or
+a proxy saying its replica is gone: 502, 503) is sent once more, within what
+is left of the same ``BOT_TIMEOUT_SECONDS``: behind a Kubernetes Service,
+which balances connections and never retries, the second try reaches another
+replica; behind nginx (deploy/nginx), which already retried on another
+replica, it is one more chance after a restart. A turn that is slow is not
+sent again (the replica may still be working on it, and the time is spent).
+Sending twice cannot answer twice: the person gets what this call returns,
+once, or the fallback.
 """
 
 from __future__ import annotations
@@ -26,6 +36,12 @@ from hotline import safe_json
 from hotline.models import ReportConsent
 
 REPORT_CONSENTS = tuple(ReportConsent)
+# A proxy in front of Rasa saying the replica it chose is gone or starting.
+REPLICA_GONE_STATUSES = frozenset({502, 503})
+# Less time than this left after a failed try: the fallback, not a second try
+# (a turn takes ~0.1 s, and a replica that took the conversation's lock when it
+# died holds it up to TICKET_LOCK_LIFETIME, bot/rasa_server.py).
+MIN_RETRY_SECONDS = 1.0
 
 
 class BotUnavailable(Exception):
@@ -167,14 +183,9 @@ class BotClient:
 
     def send(self, sender: str, text: str, metadata: dict[str, Any]) -> BotTurn:
         started = time.perf_counter()
+        payload = {"sender": sender, "message": text, "metadata": metadata}
         try:
-            response = self.session.post(
-                self.webhook,
-                json={"sender": sender, "message": text, "metadata": metadata},
-                # Connecting gets little of the budget: a Rasa that is down
-                # refuses at once, one that is gone should not eat Twilio's 15 s.
-                timeout=(min(2.0, self.timeout), self.timeout),
-            )
+            response = self._post_retrying_once(payload, started + self.timeout)
             response.raise_for_status()
             messages = safe_json.loads(response.content)
         except (requests.RequestException, ValueError) as error:
@@ -186,6 +197,33 @@ class BotClient:
             raise BotUnavailable("no text in answer")
         turn.seconds = time.perf_counter() - started
         return turn
+
+    def _post_retrying_once(
+        self, payload: dict[str, Any], deadline: float
+    ) -> requests.Response:
+        """The message to Rasa; once more if the replica was gone and at least
+        ``MIN_RETRY_SECONDS`` of the budget are left."""
+        try:
+            response = self._post(payload, deadline - time.perf_counter())
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+            if deadline - time.perf_counter() < MIN_RETRY_SECONDS:
+                raise
+            return self._post(payload, deadline - time.perf_counter())
+        if (
+            response.status_code in REPLICA_GONE_STATUSES
+            and deadline - time.perf_counter() >= MIN_RETRY_SECONDS
+        ):
+            return self._post(payload, deadline - time.perf_counter())
+        return response
+
+    def _post(self, payload: dict[str, Any], seconds: float) -> requests.Response:
+        return self.session.post(
+            self.webhook,
+            json=payload,
+            # Connecting gets little of the budget: a Rasa that is down
+            # refuses at once, one that is gone should not eat Twilio's 15 s.
+            timeout=(min(2.0, seconds), seconds),
+        )
 
     def is_ready(self) -> bool:
         """Rasa answers its API with a model loaded, and takes our token: a

@@ -51,3 +51,33 @@ def test_a_query_string_token_is_refused(option: list[str]) -> None:
     )
     assert finished.returncode != 0
     assert "--auth-token is refused" in finished.stderr
+
+
+def test_a_dead_replicas_hold_on_a_conversation_ends_within_the_bot_timeout() -> None:
+    """Rasa's lock store keeps a conversation locked by a replica that died
+    for TICKET_LOCK_LIFETIME (60 s by Rasa's default): the line starts Rasa
+    with 4 s, so the message retried on another replica is answered within
+    the hotline's 8 s (BOT_TIMEOUT_SECONDS)."""
+    environment = {
+        key: value for key, value in os.environ.items() if key != "TICKET_LOCK_LIFETIME"
+    }
+    started_as_the_line_starts_it = (
+        "import sys\n"
+        "import bot.rasa_server\n"
+        "sys.argv = ['bot.rasa_server', '--auth-token', 'stops-before-serving']\n"
+        "try:\n"
+        "    bot.rasa_server.main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "from rasa.core.lock_store import LOCK_LIFETIME\n"
+        "print(LOCK_LIFETIME)\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", started_as_the_line_starts_it],
+        env={**environment, "RASA_JWT_SECRET": "s" * 32, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert finished.stdout.split()[-1] == "4", finished.stderr[-2000:]
