@@ -81,8 +81,9 @@ def test_compose_builds_only_our_dockerfiles_and_pins_every_other_image() -> Non
 def test_only_nginx_publishes_a_port_and_it_is_the_hotlines() -> None:
     publishing = [name for name, service in SERVICES.items() if "ports" in service]
     assert publishing == ["nginx"]
-    [port] = SERVICES["nginx"]["ports"]
-    assert port.endswith(":${LISTEN_PORT:-8080}")
+    plain, tls = SERVICES["nginx"]["ports"]
+    assert plain.endswith(":${LISTEN_PORT:-8080}")
+    assert tls.endswith(":443")
 
 
 def test_rasa_the_actions_and_the_databases_have_no_way_out() -> None:

@@ -134,6 +134,42 @@ def test_the_template_renders_into_a_configuration_nginx_accepts(
     assert checked.returncode == 0, checked.stderr
 
 
+def test_a_certificate_dropped_beside_tls_conf_makes_nginx_serve_https(
+    tmp_path: Path,
+) -> None:
+    """Twilio calls https: TLS ends at this nginx (the hotline trusts one
+    proxy), switched on by deploy/nginx/tls/tls.conf.example copied to
+    tls.conf beside a certificate, with the template untouched."""
+    if not NGINX.exists():
+        if REQUIRE_SERVICES:
+            pytest.fail(f"nginx is not installed at {NGINX}")
+        pytest.skip(f"nginx is not installed at {NGINX}")
+    tls = tmp_path / "aliada-tls"
+    tls.mkdir()
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-keyout", str(tls / "privkey.pem"),
+         "-out", str(tls / "fullchain.pem")],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    example = (TEMPLATE.parent / "tls" / "tls.conf.example").read_text()
+    (tls / "tls.conf").write_text(example.replace("/etc/nginx/aliada-tls", str(tls)))
+    rendered = render(TEMPLATE.read_text(), CONTRACT)
+    site = tmp_path / "aliada.conf"
+    site.write_text(rendered.replace("/etc/nginx/aliada-tls", str(tls)))
+    (tmp_path / "temp").mkdir()
+    main = tmp_path / "nginx.conf"
+    main.write_text(nginx_main_config(tmp_path, site))
+    dumped = subprocess.run(
+        [str(NGINX), "-T", "-p", str(tmp_path), "-c", str(main), "-e", "stderr"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert dumped.returncode == 0, dumped.stderr
+    assert "listen 443 ssl;" in dumped.stdout
+
+
 def test_a_variable_left_out_is_an_error_not_an_empty_line() -> None:
     """nginx would start with no Rasa behind it and answer 502 to everyone."""
     without = {k: v for k, v in CONTRACT.items() if k != "RASA_SERVERS"}
