@@ -40,12 +40,13 @@ MO_FILES := $(PO_FILES:.po=.mo)
 DANGER_INPUTS := bot/normalize.py bot/danger.py bot/danger_training.py $(shell find bot/data/nlu bot/danger_data bot/emergency_keywords -type f 2>/dev/null)
 TRAINING_INPUTS := config.yml bot/languages.yml $(DANGER_MODEL) $(shell find bot/data bot/domain bot/components -type f -not -name "*.pyc" 2>/dev/null)
 
-.PHONY: help run test test-bot test-hotline bench bench-scale measure-console measure-widget measure-figures measure-purge audio eval translations catalogs model lint format clean directory-report lock audit new-language
+.PHONY: help run test test-bot test-hotline bench bench-scale profile-turn measure-console measure-widget measure-figures measure-purge audio eval translations catalogs model lint format clean directory-report lock audit new-language
 
 help:
 	@echo "make run           start the hotline (8000), Rasa (5005) and the action server (5055)"
 	@echo "make bench         latency of Rasa direct vs. through the hotline (stack must be up)"
 	@echo "make bench-scale   throughput, p50/p95, memory and cold start with 1 and 2 Rasa replicas behind nginx"
+	@echo "make profile-turn  one Rasa turn: p50/p95, turns/s, cost vs. length, where the time goes"
 	@echo "make measure-console  hand-off-to-console time and queue page time"
 	@echo "make measure-figures  the figures dashboard's load time with a year of figures (PostgreSQL)"
 	@echo "make measure-widget   widget size, load-to-ready and send-to-answer times"
@@ -172,6 +173,11 @@ bench: $(HOTLINE_VENV)/.installed catalogs
 # Starts its own line (nginx, PostgreSQL, Redis needed); about 10 minutes.
 bench-scale: $(BOT_VENV)/.installed $(HOTLINE_VENV)/.installed catalogs $(MODEL)
 	$(HOTLINE)/python -m tools.bench_scale
+
+# Starts its own Rasa and action server on free ports (BASELINE=dir: another
+# checkout measured side by side).
+profile-turn: $(BOT_VENV)/.installed catalogs $(MODEL)
+	$(BOT)/python -m tools.profile_turn $(if $(BASELINE),--baseline $(BASELINE))
 
 measure-console: $(HOTLINE_VENV)/.installed catalogs
 	$(HOTLINE)/python -m tools.measure_console

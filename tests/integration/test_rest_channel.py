@@ -128,6 +128,21 @@ def test_menu_digit_works_by_sms(stack: Stack, domain: Any) -> None:
     assert replies[0] == text_of("utter_rights", "es", domain)
 
 
+def test_a_long_conversation_keeps_what_was_said_at_its_start(
+    stack: Stack, domain: Any
+) -> None:
+    """Rasa loads a conversation's latest turns only (bot.tracker_store): its
+    language and country, given at the start, still hold a dozen turns on."""
+    person = Person(stack)
+    person.says("necesito un lugar seguro para dormir")
+    person.says("estoy en Guatemala")
+    for _ in range(10):
+        person.says("muchas gracias")
+    replies = texts(person.says("necesito un abogado gratis"))
+    assert text_of("utter_legal_aid_info", "es", domain) in replies
+    assert text_of("utter_ask_country", "es", domain) not in replies
+
+
 def test_message_text_never_reaches_the_logs(stack: Stack) -> None:
     secret = f"mi nombre es zq{uuid.uuid4().hex[:8]} y estoy en peligro"
     Person(stack).says(secret)
