@@ -78,6 +78,7 @@ from hotline.conversations import MAX_STORED_CHARS, clean_text
 from hotline.extensions import db
 from hotline.models import Conversation, Message, MessageStatus, Operator, Role, State
 from hotline.safety import is_safe_word
+from hotline.voice.languages import keys_only, known_language
 from hotline.voice.routes import MAX_SPEECH_CHARS, VOICE_MESSAGE_MARK
 
 T = TypeVar("T")
@@ -849,6 +850,8 @@ def spoken_message(line: Line, attack: Attack) -> PersonMessage | None:
         return None
     if digits in set("123456789"):
         return PersonMessage(digits, stored_as=digits, provider_id=f"{call_sid}:{step}")
+    if keys_only(known_language(args.get("lang"))):  # speech is never heard
+        return None
     speech = form.get("SpeechResult", "")
     heard = clean_text(clean_text(speech)[:MAX_SPEECH_CHARS])
     if not heard:  # silence: asked again, nothing to keep
