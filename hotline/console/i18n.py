@@ -9,12 +9,14 @@ languages; else English. A text not yet translated shows its English source.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from babel.support import LazyProxy
 from flask import Flask, g, has_request_context, request
 
 from bot.catalogs import translate, translations_for
 from bot.languages import SUPPORTED_LANGUAGES
-from hotline.console.dashboard import topic_label
+from hotline.console.dashboard import channel_label, topic_label
 from hotline.texts import Text
 
 CONTEXT = "console"
@@ -94,9 +96,18 @@ def reason(value: str | None) -> str:
 
 def topic(value: str | None) -> str:
     """What a person asked about, in the words the dashboard uses for it."""
+    return _in_words(topic_label, value)
+
+
+def channel(value: str | None) -> str:
+    """SMS, WhatsApp, calls or web chat, as the dashboard names them."""
+    return _in_words(channel_label, value)
+
+
+def _in_words(labelled: Callable[[str], Text | str], value: str | None) -> str:
     if not value:
         return ""
-    named = topic_label(value)
+    named = labelled(value)
     return say(named) if isinstance(named, Text) else named
 
 
@@ -121,3 +132,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["reason"] = reason
     app.jinja_env.filters["topic"] = topic
+    app.jinja_env.filters["channel"] = channel

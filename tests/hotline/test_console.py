@@ -418,6 +418,15 @@ def test_a_hand_off_topic_is_named_in_words_not_as_the_bots_code(app: Flask) -> 
         assert translate("console", "rights at work", "es") in body
 
 
+def test_the_queue_names_a_channel_in_words(app: Flask) -> None:
+    """ "chat web", not the stored value ``webchat``, in both lists."""
+    waiting(app, "web-session-1", channel="webchat")
+    ana = Person(app, "ana", languages="es").log_in()
+    body = ana.client.get("/console/").get_data(as_text=True)
+    assert ">webchat<" not in body
+    assert f"<td>{translate('console', 'web chat', 'es')}</td>" in body
+
+
 def test_language_nobody_on_shift_speaks_needs_an_interpreter(app: Flask) -> None:
     quechua = waiting(app, "+15550001", "qu")
     spanish = waiting(app, "+15550002", "es")
