@@ -111,27 +111,36 @@ CONTRACT = {
 }
 
 
-def test_the_template_renders_into_a_configuration_nginx_accepts(
-    tmp_path: Path,
-) -> None:
-    """With the variables compose.yaml and Helm give it, as the nginx image
-    renders it (envsubst): nginx -t passes."""
+def nginx_checks(folder: Path, tls: Path | None = None) -> str:
+    """The template rendered with the variables compose.yaml and Helm give
+    it (as the nginx image renders it, envsubst), checked by nginx itself;
+    what nginx read. ``tls``: the folder of tls.conf, for /etc/nginx/aliada-tls."""
     if not NGINX.exists():
         if REQUIRE_SERVICES:
             pytest.fail(f"nginx is not installed at {NGINX}")
         pytest.skip(f"nginx is not installed at {NGINX}")
-    site = tmp_path / "aliada.conf"
-    site.write_text(render(TEMPLATE.read_text(), CONTRACT))
-    (tmp_path / "temp").mkdir()
-    main = tmp_path / "nginx.conf"
-    main.write_text(nginx_main_config(tmp_path, site))
+    rendered = render(TEMPLATE.read_text(), CONTRACT)
+    if tls is not None:
+        rendered = rendered.replace("/etc/nginx/aliada-tls", str(tls))
+    site = folder / "aliada.conf"
+    site.write_text(rendered)
+    (folder / "temp").mkdir()
+    main = folder / "nginx.conf"
+    main.write_text(nginx_main_config(folder, site))
     checked = subprocess.run(
-        [str(NGINX), "-t", "-p", str(tmp_path), "-c", str(main), "-e", "stderr"],
+        [str(NGINX), "-T", "-p", str(folder), "-c", str(main), "-e", "stderr"],
         capture_output=True,
         text=True,
         timeout=30,
     )
     assert checked.returncode == 0, checked.stderr
+    return checked.stdout
+
+
+def test_the_template_renders_into_a_configuration_nginx_accepts(
+    tmp_path: Path,
+) -> None:
+    assert "listen 127.0.0.1:5080;" in nginx_checks(tmp_path)
 
 
 def test_a_certificate_dropped_beside_tls_conf_makes_nginx_serve_https(
@@ -140,10 +149,6 @@ def test_a_certificate_dropped_beside_tls_conf_makes_nginx_serve_https(
     """Twilio calls https: TLS ends at this nginx (the hotline trusts one
     proxy), switched on by deploy/nginx/tls/tls.conf.example copied to
     tls.conf beside a certificate, with the template untouched."""
-    if not NGINX.exists():
-        if REQUIRE_SERVICES:
-            pytest.fail(f"nginx is not installed at {NGINX}")
-        pytest.skip(f"nginx is not installed at {NGINX}")
     tls = tmp_path / "aliada-tls"
     tls.mkdir()
     subprocess.run(
@@ -154,20 +159,7 @@ def test_a_certificate_dropped_beside_tls_conf_makes_nginx_serve_https(
     )  # fmt: skip
     example = (TEMPLATE.parent / "tls" / "tls.conf.example").read_text()
     (tls / "tls.conf").write_text(example.replace("/etc/nginx/aliada-tls", str(tls)))
-    rendered = render(TEMPLATE.read_text(), CONTRACT)
-    site = tmp_path / "aliada.conf"
-    site.write_text(rendered.replace("/etc/nginx/aliada-tls", str(tls)))
-    (tmp_path / "temp").mkdir()
-    main = tmp_path / "nginx.conf"
-    main.write_text(nginx_main_config(tmp_path, site))
-    dumped = subprocess.run(
-        [str(NGINX), "-T", "-p", str(tmp_path), "-c", str(main), "-e", "stderr"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert dumped.returncode == 0, dumped.stderr
-    assert "listen 443 ssl;" in dumped.stdout
+    assert "listen 443 ssl;" in nginx_checks(tmp_path, tls)
 
 
 def test_a_variable_left_out_is_an_error_not_an_empty_line() -> None:
