@@ -208,13 +208,11 @@ class BotClient:
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
             if deadline - time.perf_counter() < MIN_RETRY_SECONDS:
                 raise
-            return self._post(payload, deadline - time.perf_counter())
-        if (
-            response.status_code in REPLICA_GONE_STATUSES
-            and deadline - time.perf_counter() >= MIN_RETRY_SECONDS
-        ):
-            return self._post(payload, deadline - time.perf_counter())
-        return response
+        else:
+            gone = response.status_code in REPLICA_GONE_STATUSES
+            if not gone or deadline - time.perf_counter() < MIN_RETRY_SECONDS:
+                return response
+        return self._post(payload, deadline - time.perf_counter())
 
     def _post(self, payload: dict[str, Any], seconds: float) -> requests.Response:
         return self.session.post(

@@ -78,9 +78,7 @@ class Cell:
 
     @classmethod
     def of(cls, blocks: list[Block]) -> Cell:
-        def median(values: list[float]) -> float:
-            return statistics.median(values)
-
+        median = statistics.median
         return cls(
             replicas=blocks[0].replicas,
             people=blocks[0].people,

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from hotline import create_app
 from hotline.extensions import db
 from hotline.figures import store
-from hotline.figures.cells import COUNTS, UNKNOWN, RawCell, wait_bucket
+from hotline.figures.cells import COUNTS, UNKNOWN, RawCell, monday, wait_bucket
 
 CHANNELS = {"sms": 35, "whatsapp": 30, "webchat": 25, "voice": 10}
 LANGUAGES = {
@@ -106,7 +106,7 @@ def one_week(week: date, conversations: int, rng: random.Random) -> list[RawCell
 def sample(weeks: int, per_week: int, seed: int, until: date) -> list[RawCell]:
     """``weeks`` weeks ending with ``until``'s, slowly busier over time."""
     rng = random.Random(seed)
-    last = store.monday(until)
+    last = monday(until)
     cells: list[RawCell] = []
     for back in range(weeks - 1, -1, -1):
         growth = 1 - 0.3 * back / max(weeks, 1)

@@ -25,13 +25,10 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -40,9 +37,11 @@ from hotline import create_app
 from hotline.console import dashboard
 from hotline.extensions import db
 from hotline.figures import publish, store, suppression
+from hotline.figures.cells import monday
 from hotline.figures.decisions import StoredDecisions
 from hotline.models import Role
 from tools import figures_sample as sample
+from tools.databases import throwaway_database
 from tools.live import PASSWORD, new_operator, percentile
 
 DEFAULT_URL = os.environ.get(
@@ -52,19 +51,6 @@ WEEKS = 52
 PER_WEEK = 400
 LOADS = 15
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@contextmanager
-def throwaway_database(url: str) -> Iterator[str]:
-    """A database of its own next to ``url``'s, dropped afterwards."""
-    name = f"aliada_measure_{uuid.uuid4().hex[:12]}"
-    admin_url = url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield url.rsplit("/", 1)[0] + f"/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def measurement_app(url: str, folder: Path) -> Flask:
@@ -149,9 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loads", type=int, default=LOADS)
     args = parser.parse_args(argv)
     today = datetime.now(UTC).date()
-    since = store.monday(today) - timedelta(weeks=args.weeks - 1)
+    since = monday(today) - timedelta(weeks=args.weeks - 1)
     with (
-        throwaway_database(args.database_url) as url,
+        throwaway_database(args.database_url, "aliada_measure") as url,
         tempfile.TemporaryDirectory(prefix="aliada-measure-") as folder,
     ):
         app = measurement_app(url, Path(folder))

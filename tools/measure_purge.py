@@ -20,11 +20,8 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
-import psycopg
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import func, insert, select
@@ -32,24 +29,12 @@ from sqlalchemy import func, insert, select
 from hotline import create_app, retention
 from hotline.extensions import db
 from hotline.models import Conversation, Message, MessageStatus, utcnow
+from tools.databases import throwaway_database
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CONVERSATIONS = 10_000
 MESSAGES_EACH = 10
 BATCH = 2_000
-
-
-@contextmanager
-def throwaway_database(server: str) -> Iterator[str]:
-    """A database of its own on ``server``'s PostgreSQL, dropped afterwards."""
-    name = f"aliada_measure_purge_{uuid.uuid4().hex[:10]}"
-    admin_url = server.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield server.rsplit("/", 1)[0] + f"/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def seed(conversations: int, days_ago: float) -> None:
@@ -118,7 +103,10 @@ def main() -> None:
     parser.add_argument("--server", default=SERVER, help="PostgreSQL to use")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    with throwaway_database(args.server) as url, tempfile.TemporaryDirectory() as tmp:
+    with (
+        throwaway_database(args.server, "aliada_measure_purge") as url,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         app = create_app(
             {
                 "TESTING": True,

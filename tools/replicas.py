@@ -21,6 +21,7 @@ import subprocess
 import time
 import uuid
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -30,6 +31,7 @@ import psycopg
 import redis
 
 from bot.stack import HOTLINE_BIN, ROOT, Stack, StackConfig, answers, free_port
+from tools.databases import admin_url, throwaway_database
 
 NGINX = Path(os.environ.get("ALIADA_NGINX", "/usr/sbin/nginx"))
 TEMPLATE = ROOT / "deploy" / "nginx" / "aliada.conf.template"
@@ -101,37 +103,32 @@ class Services:
     hotline_url: str  # the hotline's driver (psycopg 3)
     redis_db: int
     limits_prefix: str
-    names: list[str] = field(default_factory=list)
+    databases: ExitStack = field(default_factory=ExitStack)
 
     @classmethod
     def create(cls) -> Services:
         redis_db = _free_redis_database()  # first: nothing to drop if it fails
-        admin_url = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+        databases = ExitStack()
         try:
-            admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+            trackers = databases.enter_context(
+                throwaway_database(admin_url(POSTGRES_URL), "aliada_replicas_trackers")
+            )
+            line = databases.enter_context(
+                throwaway_database(POSTGRES_URL, "aliada_replicas_line")
+            )
         except psycopg.OperationalError as error:
+            databases.close()
             raise ServiceMissing(f"PostgreSQL is not reachable: {error}") from error
-        run = uuid.uuid4().hex[:10]
-        names = [f"aliada_replicas_trackers_{run}", f"aliada_replicas_line_{run}"]
-        with admin:
-            for name in names:
-                admin.execute(f'CREATE DATABASE "{name}"')
-        base = admin_url.rsplit("/", 1)[0]
         return cls(
-            trackers_url=f"{base}/{names[0]}",
-            hotline_url=f"{base}/{names[1]}".replace(
-                "postgresql://", "postgresql+psycopg://"
-            ),
+            trackers_url=trackers,
+            hotline_url=line,
             redis_db=redis_db,
-            limits_prefix=f"replicas{run}",
-            names=names,
+            limits_prefix=f"replicas{uuid.uuid4().hex[:10]}",
+            databases=databases,
         )
 
     def drop(self) -> None:
-        admin_url = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as admin:
-            for name in self.names:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.databases.close()
         limits = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
         for key in limits.scan_iter(match=f"*{self.limits_prefix}*"):
             limits.delete(key)

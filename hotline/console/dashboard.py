@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.languages import LANGUAGES
-from hotline.figures.cells import UNKNOWN
+from hotline.figures.cells import UNKNOWN, monday
 from hotline.figures.publish import OVER_A_DAY, Row, Table, published, published_views
-from hotline.figures.store import monday
 from hotline.models import Channel
 from hotline.texts import Text
 

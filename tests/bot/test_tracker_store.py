@@ -189,3 +189,17 @@ def test_an_sqlite_store_saves_in_wal_mode(store: RecentTurnsSQLTrackerStore) ->
     with store.engine.connect() as connection:
         mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
     assert mode == "wal"
+
+
+@pytest.mark.parametrize("keep_turns", [0, 1, "1"])
+def test_fewer_turns_than_the_rules_read_is_refused_at_start(
+    tmp_path: Path, domain: Any, keep_turns: int | str
+) -> None:
+    """endpoints.yml's ``keep_turns`` below 2 would drop the turn a yes or no
+    answers: Rasa must not start with it."""
+    with pytest.raises(ValueError, match="keep_turns"):
+        RecentTurnsSQLTrackerStore(
+            domain=domain,
+            host=f"sqlite:///{tmp_path / 'trackers.db'}",
+            keep_turns=keep_turns,
+        )

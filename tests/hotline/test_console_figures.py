@@ -30,13 +30,13 @@ from bot.catalogs import translate
 from bot.languages import SUPPORTED_LANGUAGES
 from hotline.extensions import db
 from hotline.figures import publish, store
-from hotline.figures.cells import RawCell
+from hotline.figures.cells import RawCell, monday
 from hotline.models import AuditEntry, Role
 from tools import figures_sample as sample
 
 THRESHOLD = 5
 TODAY = datetime.now(UTC).date()
-THIS_WEEK = store.monday(TODAY)
+THIS_WEEK = monday(TODAY)
 WITHHELD = "withheld"  # the console reads English in these tests
 CHART_TABLES = (
     "by-channel",

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from hotline.extensions import db
 from hotline.figures import publish, store, suppression
-from hotline.figures.cells import RawCell
+from hotline.figures.cells import RawCell, monday
 from hotline.figures.tables import FigureDecision
 from tools import figures_sample as sample
 
@@ -62,7 +62,7 @@ def test_a_new_process_reads_the_kept_decision_instead_of_deciding_again(
 def test_a_week_whose_cells_changed_is_decided_again(app: Flask) -> None:
     a_few_weeks(app)
     before = as_published(app)
-    week = store.monday(TODAY)
+    week = monday(TODAY)
     with app.app_context():
         store.add([RawCell(week, "sms", "es", conversations=40, messages=90)])
         db.session.commit()

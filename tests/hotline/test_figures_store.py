@@ -26,7 +26,7 @@ from hotline import forgetting, retention
 from hotline.bot_client import BotClient, BotTurn, Reading
 from hotline.extensions import db
 from hotline.figures import store
-from hotline.figures.cells import RawCell
+from hotline.figures.cells import RawCell, monday
 from hotline.figures.tables import FigureCell
 from hotline.models import Conversation, Message, utcnow
 from tools import figures_sample as sample
@@ -243,7 +243,7 @@ def test_weeks_outside_the_span_asked_for_are_left_out(app: Flask) -> None:
         last_week = TODAY - timedelta(days=7)
         assert store.raw_cells(last_week, TODAY) == []
         [cell] = store.raw_cells(TODAY - timedelta(days=21), TODAY)
-    assert cell.week == store.monday(TODAY - timedelta(days=21))
+    assert cell.week == monday(TODAY - timedelta(days=21))
 
 
 def test_concurrent_folds_into_one_cell_lose_no_count(app: Flask) -> None:
@@ -298,7 +298,7 @@ def test_sample_figures_for_measurement_add_up(app: Flask) -> None:
             db.session.commit()
         read = store.raw_cells(TODAY - timedelta(weeks=2), TODAY)
     assert {cell.week for cell in read} == {
-        store.monday(TODAY) - timedelta(weeks=back) for back in range(3)
+        monday(TODAY) - timedelta(weeks=back) for back in range(3)
     }
     assert sum(c.conversations for c in read) == 2 * sum(
         c.conversations for c in made_up

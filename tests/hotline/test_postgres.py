@@ -6,7 +6,6 @@ Skipped where PostgreSQL is absent, unless ALIADA_REQUIRE_SERVICES=1 (CI).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -22,27 +21,23 @@ from sqlalchemy import select
 from bot.stack import Stack
 from hotline.extensions import db
 from hotline.models import Message
+from tools.databases import admin_url, throwaway_database
 
-ADMIN_URL = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+ADMIN_URL = admin_url(POSTGRES_URL)
 
 
 @contextmanager
 def fresh_database(prefix: str) -> Iterator[str]:
     """A PostgreSQL database of its own (the hotline's driver in its URL),
     dropped afterwards; skipped where PostgreSQL is absent, unless required."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
-        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
+        psycopg.connect(ADMIN_URL, connect_timeout=3).close()
     except psycopg.OperationalError as error:
         if REQUIRE_SERVICES:
             raise
         pytest.skip(f"PostgreSQL is not reachable: {error}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with throwaway_database(POSTGRES_URL, prefix) as url:
+        yield url
 
 
 @pytest.fixture
